@@ -1,0 +1,267 @@
+"""The ``msc-graph`` command line. The only module that prints.
+
+Exit codes: 0 success, 1 a check failed, 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from functools import wraps
+from typing import Any
+
+import click
+
+from .errors import CheckFailed, MscGraphError
+
+FORMATS = click.Choice(["table", "json", "jsonl", "csv"])
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"msc-graph: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn msc-graph errors into one line on stderr and the right exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except CheckFailed as err:
+            for line in err.problems:
+                click.echo(f"  {line}", err=True)
+            _fail(str(err), err.exit_code)
+        except MscGraphError as err:
+            extra = [str(p) for p in getattr(err, "problems", [])[1:]]
+            for line in extra:
+                click.echo(f"msc-graph: {line}", err=True)
+            _fail(str(err), err.exit_code)
+
+    return wrapper
+
+
+def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    """Print rows as an aligned table, JSON, JSON lines or CSV."""
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), indent=2, ensure_ascii=False))
+        return
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        import csv
+
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: _cell(row.get(c)) for c in columns})
+        return
+    if not rows:
+        click.echo("(no rows)")
+        return
+    widths = {c: min(60, max(len(c), *(len(_cell(r.get(c))) for r in rows))) for c in columns}
+    click.echo("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
+    click.echo("  ".join("-" * widths[c] for c in columns))
+    for row in rows:
+        cells = []
+        for c in columns:
+            text = _cell(row.get(c))
+            if len(text) > widths[c]:
+                text = text[: widths[c] - 1] + "…"
+            cells.append(text.ljust(widths[c]))
+        click.echo("  ".join(cells).rstrip())
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return value.get("label") or value.get("id") or json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _corpus(path: str | None, *, required: bool = False):  # -> Corpus | None
+    from .corpus import Corpus
+    from .errors import EnvironmentProblem
+    from .paths import corpus_dir
+
+    folder = corpus_dir(path)
+    if folder is None or not folder.is_dir():
+        if required:
+            raise EnvironmentProblem(
+                "the corpus folder is not available; pass --corpus DIR or set MSC_GRAPH_CORPUS"
+            )
+        return None
+    return Corpus(folder)
+
+
+corpus_option = click.option(
+    "--corpus", "corpus_path", envvar="MSC_GRAPH_CORPUS", type=click.Path(file_okay=False),
+    help="Folder with the source documents (default ../shared/corpus; env MSC_GRAPH_CORPUS).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="msc-graph")
+def main() -> None:
+    """msc-graph: how mesenchymal stem cell therapies are claimed to work, by whom, on what evidence."""
+
+
+# ---------------------------------------------------------------------------- curation aids
+
+
+@main.command()
+@click.argument("document")
+@click.argument("text")
+@click.option("--sentence", is_flag=True, help="Anchor the whole sentence that contains TEXT.")
+@corpus_option
+@handle_errors
+def locate(document: str, text: str, sentence: bool, corpus_path: str | None) -> None:
+    """Find TEXT in DOCUMENT and print ready-to-paste anchors (start, end, sha256)."""
+    corpus = _corpus(corpus_path, required=True)
+    anchors = corpus.locate(document, text)
+    if not anchors:
+        raise MscGraphError(f"{text!r} does not occur in {corpus.document(document).id}")
+    for anchor in anchors:
+        if sentence:
+            doc = corpus.document(document)
+            for start, end in doc.sentences:
+                if start <= anchor.start < end:
+                    anchor = corpus.anchor(doc.id, start, max(end, anchor.end))
+                    break
+        click.echo(f"anchor: {{start: {anchor.start}, end: {anchor.end}, sha256: {anchor.sha256}}}")
+
+
+@main.command()
+@click.argument("document")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@corpus_option
+@handle_errors
+def anchor(document: str, start: int, end: int, corpus_path: str | None) -> None:
+    """Print the anchor of DOCUMENT[START:END] and the span it covers."""
+    corpus = _corpus(corpus_path, required=True)
+    a = corpus.anchor(document, start, end)
+    click.echo(f"anchor: {{start: {a.start}, end: {a.end}, sha256: {a.sha256}}}")
+    click.echo(f"# {corpus.quote(a)!r}")
+
+
+@main.command()
+@click.argument("document")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@corpus_option
+@handle_errors
+def sentences(document: str, fmt: str, corpus_path: str | None) -> None:
+    """List the sentences of DOCUMENT with their offsets (what coverage counts)."""
+    corpus = _corpus(corpus_path, required=True)
+    doc = corpus.document(document)
+    rows = [
+        {"n": i, "start": s, "end": e, "text": doc.text[s:e]}
+        for i, (s, e) in enumerate(doc.sentences, 1)
+    ]
+    if fmt == "table":
+        for row in rows:
+            click.echo(f"{row['n']:>4} {row['start']:>6}-{row['end']:<6} {row['text']}")
+    else:
+        print_rows(rows, ["n", "start", "end", "text"], fmt)
+
+
+@main.command()
+@click.argument("text", required=False)
+@click.option("--category", help="Only terms of this category (e.g. CellType, Condition).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@handle_errors
+def entities(text: str | None, category: str | None, fmt: str) -> None:
+    """List ontology terms, optionally those whose label or synonym contains TEXT."""
+    from .ontology import load_ontology, normalise
+
+    onto = load_ontology()
+    if category and category not in onto.categories:
+        import difflib
+
+        from .errors import UnknownTermError
+
+        raise UnknownTermError("category", category,
+                               [repr(c) for c in difflib.get_close_matches(category, list(onto.categories))])
+    rows = []
+    for term in sorted(onto.terms.values(), key=lambda t: (t.category or "~", t.label.lower())):
+        if term.category is None or (category and term.category != category):
+            continue
+        names = [term.label, *term.synonyms, term.curie]
+        if text and not any(normalise(text) in normalise(n) for n in names):
+            continue
+        rows.append({"curie": term.curie, "label": term.label, "category": term.category,
+                     "synonyms": list(term.synonyms), "parents": list(term.parents)})
+    if text and not rows:
+        suggestions = onto.suggest(text)
+        if suggestions:
+            click.echo("no term matches; did you mean " + " or ".join(suggestions) + "?", err=True)
+        sys.exit(2)
+    print_rows(rows, ["curie", "label", "category", "synonyms"], fmt)
+
+
+@main.command()
+@corpus_option
+@handle_errors
+def validate(corpus_path: str | None) -> None:
+    """Validate the curated files only (fast): fields, terms, anchors, ids, provenance."""
+    from .curation import load_curation
+
+    curation, _ = load_curation(corpus=_corpus(corpus_path))
+    click.echo(
+        f"ok: {len(curation.documents)} documents, {len(curation.assertions)} assertions, "
+        f"{len(curation.statements())} statements, {len(curation.skips)} skipped spans"
+    )
+
+
+def _iter_lines(lines: Iterable[str]) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+@main.command(name="coverage")
+@click.option("--document", "document", help="Only this document.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@corpus_option
+@handle_errors
+def coverage_command(document: str | None, fmt: str, corpus_path: str | None) -> None:
+    """Per document: the share of sentences covered by a claim or a skip, and every uncovered one."""
+    from .coverage import coverage
+    from .curation import load_curation
+
+    corpus = _corpus(corpus_path, required=True)
+    curation, _ = load_curation(corpus=corpus)
+    results = coverage(curation, corpus)
+    if document:
+        wanted = corpus.document(document).id
+        results = [r for r in results if r.document == wanted]
+    rows = []
+    for r in results:
+        text = corpus.document(r.document).text
+        rows.append({
+            "document": r.document, "sentences": r.sentences, "covered": r.covered,
+            "share": round(r.share, 4),
+            "uncovered": [{"start": s, "end": e, "text": text[s:e]} for s, e in r.uncovered],
+        })
+    if fmt != "table":
+        print_rows(rows, ["document", "sentences", "covered", "share"], fmt)
+    else:
+        print_rows(
+            [{**r, "share": f"{100 * r['share']:.1f}%", "uncovered": len(r["uncovered"])} for r in rows],
+            ["document", "sentences", "covered", "uncovered", "share"], "table",
+        )
+        for r in rows:
+            for u in r["uncovered"]:
+                click.echo(f"uncovered {r['document']} {u['start']}-{u['end']}: {u['text']}")
+    if any(r["uncovered"] for r in rows):
+        sys.exit(1)

@@ -1,0 +1,131 @@
+"""The third-party source texts, referred to by id, offsets and SHA-256; never copied.
+
+Quotes are resolved from anchors at run time, when the corpus folder is available.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import AnchorError, UnknownTermError
+from .model import Anchor, sha256_text
+
+_ABBREVIATIONS = ("vs", "e.g", "i.e", "al", "etc", "Dr", "St", "No", "Fig", "approx")
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans ``(start, end)`` of a text: one line may hold several sentences.
+
+    >>> text = "MSCs secrete IL-10. Kong et al. agree. Why?\\nNext line"
+    >>> [text[s:e] for s, e in split_sentences(text)]
+    ['MSCs secrete IL-10.', 'Kong et al. agree.', 'Why?', 'Next line']
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for line in text.split("\n"):
+        start = 0
+        for match in _BOUNDARY.finditer(line):
+            before = line[start : match.start()]
+            word = before.rsplit(None, 1)[-1].rstrip(".") if before.strip() else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
+            spans.append((position + start, position + match.start()))
+            start = match.end()
+        spans.append((position + start, position + len(line)))
+        position += len(line) + 1
+    out = []
+    for s, e in spans:
+        chunk = text[s:e]
+        stripped = chunk.strip()
+        if not stripped:
+            continue
+        lead = len(chunk) - len(chunk.lstrip())
+        out.append((offset + s + lead, offset + s + lead + len(stripped)))
+    return out
+
+
+@dataclass(frozen=True)
+class CorpusDocument:
+    id: str
+    path: Path
+
+    @cached_property
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+    @cached_property
+    def sha256(self) -> str:
+        return sha256_text(self.text)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        return split_sentences(self.text)
+
+
+class Corpus:
+    """A folder of ``*.txt`` documents; a document's id is its file stem."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise AnchorError(f"corpus folder {self.folder} does not exist; pass --corpus or set MSC_GRAPH_CORPUS")
+        self.documents = {p.stem: CorpusDocument(p.stem, p) for p in sorted(self.folder.glob("*.txt"))}
+
+    def document(self, name: str) -> CorpusDocument:
+        """A document by id, file name or numeric prefix (``003``)."""
+        return self.documents[resolve_document_name(name, list(self.documents))]
+
+    def quote(self, anchor: Anchor) -> str:
+        doc = self.document(anchor.document)
+        return doc.text[anchor.start : anchor.end]
+
+    def verify(self, anchor: Anchor) -> None:
+        """Raise :class:`AnchorError` unless the anchor fits its document exactly."""
+        doc = self.document(anchor.document)
+        n = len(doc.text)
+        if not (0 <= anchor.start < anchor.end <= n):
+            raise AnchorError(
+                f"offsets {anchor.start}-{anchor.end} out of range for {doc.id} ({n} characters); "
+                f"find the span with: msc-graph locate {doc.id} 'TEXT'"
+            )
+        actual = sha256_text(doc.text[anchor.start : anchor.end])
+        if actual != anchor.sha256:
+            raise AnchorError(
+                f"span {anchor.start}-{anchor.end} of {doc.id} has SHA-256 {actual[:12]}..., "
+                f"the anchor says {anchor.sha256[:12]}...: the source or the offsets changed; "
+                f"re-anchor with: msc-graph locate {doc.id} 'TEXT'"
+            )
+
+    def locate(self, name: str, fragment: str) -> list[Anchor]:
+        """Every occurrence of ``fragment`` in a document, as anchors."""
+        doc = self.document(name)
+        anchors = []
+        start = doc.text.find(fragment)
+        while start >= 0 and fragment:
+            end = start + len(fragment)
+            anchors.append(Anchor(doc.id, start, end, sha256_text(fragment)))
+            start = doc.text.find(fragment, start + 1)
+        return anchors
+
+    def anchor(self, name: str, start: int, end: int) -> Anchor:
+        doc = self.document(name)
+        if not (0 <= start < end <= len(doc.text)):
+            raise AnchorError(f"offsets {start}-{end} out of range for {doc.id} ({len(doc.text)} characters)")
+        return Anchor(doc.id, start, end, sha256_text(doc.text[start:end]))
+
+
+def resolve_document_name(name: str, ids: list[str]) -> str:
+    """Match a document id, file name or numeric prefix against the known ids."""
+    name = str(name).strip()
+    stem = name[:-4] if name.endswith(".txt") else name
+    if stem in ids:
+        return stem
+    prefixed = [i for i in ids if i.split("_", 1)[0] == stem.lstrip("d")]
+    if len(prefixed) == 1:
+        return prefixed[0]
+    raise UnknownTermError("document", name, [repr(c) for c in difflib.get_close_matches(stem, ids, n=3, cutoff=0.3)])

@@ -1,0 +1,516 @@
+"""Reading and validating the human-edited curation files.
+
+``ontology/documents.yaml`` registers the documents; ``ontology/claims/<document>.yaml``
+holds one document's parties, references, claims and skipped spans (format: README,
+"Curated claim files"). Every problem is reported as one line naming the file and line,
+the claim id where there is one, and the way out.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .corpus import Corpus
+from .errors import AnchorError, CurationError, InputError, UnknownTermError
+from .model import (
+    CONTEXT_KEYS,
+    MODALITIES,
+    POLARITIES,
+    SKIP_REASONS,
+    Anchor,
+    Assertion,
+    Context,
+    Curation,
+    Document,
+    Evidence,
+    Party,
+    Reference,
+    Skip,
+    Statement,
+)
+from .ontology import Ontology, load_ontology
+
+# ------------------------------------------------------------------ YAML with line numbers
+
+
+class LineDict(dict):
+    """A mapping that remembers the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse a YAML file; syntax errors become one line with file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise CurationError(f"cannot read: {err.strerror}", where=display_path(path)) from err
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        problem = err.problem or err.context or "malformed YAML"
+        raise CurationError(f"malformed YAML: {problem}; fix the syntax at that line", where=f"{display_path(path)}{line}") from err
+
+
+# ------------------------------------------------------------------ field specs
+
+CLAIM_FIELDS = {
+    "id", "subject", "predicate", "object", "object_value", "polarity", "context", "modality", "cue",
+    "party", "speaker", "reference", "evidence", "anchor", "paraphrase", "note", "conflicts_with",
+}
+CLAIM_REQUIRED = ("id", "subject", "predicate", "modality", "party", "evidence", "anchor", "paraphrase")
+SKIP_FIELDS = {"id", "anchor", "reason", "note"}
+EVIDENCE_FIELDS = {"type", "studies", "patients", "follow_up"}
+DOCUMENT_FIELDS = {"id", "file", "sha256", "title", "publisher", "kind", "speaker", "url"}
+PARTY_FIELDS = {"label", "kind", "speaker", "reference"}
+REFERENCE_FIELDS = {"label", "url", "identifier"}
+FILE_FIELDS = {"document", "parties", "references", "claims", "skip"}
+CONTEXT_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "condition": ("Condition", "Phenotype"),
+    "site": ("Target", "CellSource"),
+    "species": ("Species",),
+    "stage": ("DiseaseStage",),
+    "route": ("Route",),
+    "donor": ("DonorType",),
+    "product": ("ProductForm",),
+}
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class _Collector:
+    """Collects problems as one-line messages; the first is raised at the end."""
+
+    def __init__(self) -> None:
+        self.problems: list[CurationError] = []
+
+    def add(self, message: str, *, where: str, claim: str | None = None) -> None:
+        self.problems.append(CurationError(message, where=where, claim=claim))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def _where(path: Path, node: Any, key: str | None = None) -> str:
+    if isinstance(node, LineDict):
+        line = node.key_lines.get(key, node.line) if key else node.line
+        return f"{display_path(path)}:{line}"
+    return display_path(path)
+
+
+def _unknown_fields(found: dict, allowed: set[str]) -> list[str]:
+    messages = []
+    for key in sorted(set(found) - allowed):
+        close = difflib.get_close_matches(str(key), sorted(allowed), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; allowed: {', '.join(sorted(allowed))}"
+        messages.append(f"unknown field {key!r}{hint}")
+    return messages
+
+
+# ------------------------------------------------------------------ documents
+
+
+def load_documents(path: Path, corpus: Corpus | None, problems: _Collector) -> dict[str, Document]:
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        raise CurationError("expected a mapping with a 'documents' list", where=str(path))
+    documents: dict[str, Document] = {}
+    for record in data["documents"]:
+        where = _where(path, record)
+        if not isinstance(record, dict):
+            problems.add("each document must be a mapping", where=where)
+            continue
+        for message in _unknown_fields(record, DOCUMENT_FIELDS):
+            problems.add(message, where=where)
+        missing = [k for k in ("id", "file", "sha256", "title", "publisher", "kind", "speaker") if not record.get(k)]
+        if missing:
+            problems.add(f"document is missing {', '.join(missing)}", where=where)
+            continue
+        doc = Document(
+            id=str(record["id"]), file=str(record["file"]), sha256=str(record["sha256"]),
+            title=str(record["title"]), publisher=str(record["publisher"]), kind=str(record["kind"]),
+            speaker=str(record["speaker"]), url=record.get("url"),
+        )
+        if doc.id in documents:
+            problems.add(f"duplicate document id {doc.id!r}", where=where)
+        if not _HEX64.match(doc.sha256):
+            problems.add("sha256 must be 64 lowercase hex digits", where=where)
+        if corpus is not None:
+            cdoc = corpus.documents.get(doc.id)
+            if cdoc is None:
+                problems.add(f"document {doc.id!r} is not in the corpus folder {corpus.folder}", where=where)
+            elif cdoc.sha256 != doc.sha256:
+                problems.add(
+                    f"document {doc.id} has SHA-256 {cdoc.sha256[:12]}... in the corpus, the registry says "
+                    f"{doc.sha256[:12]}...: the source changed; re-anchor its claims before updating the hash",
+                    where=where,
+                )
+        documents[doc.id] = doc
+    return documents
+
+
+# ------------------------------------------------------------------ claim files
+
+
+class _FileReader:
+    def __init__(self, path: Path, onto: Ontology, corpus: Corpus | None,
+                 documents: dict[str, Document], problems: _Collector):
+        self.path = path
+        self.onto = onto
+        self.corpus = corpus
+        self.documents = documents
+        self.problems = problems
+
+    def term(self, value: Any, *, node: Any, key: str, claim: str | None,
+             categories: tuple[str, ...] | None = None) -> str | None:
+        where = _where(self.path, node, key)
+        if value is None or value == "":
+            self.problems.add(f"{key} is empty", where=where, claim=claim)
+            return None
+        try:
+            term = self.onto.resolve(str(value))
+        except (UnknownTermError, InputError) as err:
+            self.problems.add(f"{key}: {err}", where=where, claim=claim)
+            return None
+        if categories and term.category not in categories:
+            wanted = " or ".join(self.onto.category_label(c) for c in categories)
+            self.problems.add(
+                f"{key}: {term.label!r} ({term.curie}) is a {self.onto.category_label(term.category)}, "
+                f"expected a {wanted}", where=where, claim=claim)
+            return None
+        return term.curie
+
+    def anchor(self, value: Any, *, doc: str, node: Any, claim: str | None) -> Anchor | None:
+        where = _where(self.path, node, "anchor")
+        if not isinstance(value, dict) or set(value) != {"start", "end", "sha256"}:
+            self.problems.add("anchor must be {start: N, end: M, sha256: HEX}; get one with "
+                              f"msc-graph locate {doc} 'TEXT'", where=where, claim=claim)
+            return None
+        start, end, digest = value["start"], value["end"], str(value["sha256"])
+        if not (isinstance(start, int) and isinstance(end, int)) or start >= end:
+            self.problems.add(f"anchor offsets must be integers with start < end (got {start!r}-{end!r})",
+                              where=where, claim=claim)
+            return None
+        if not _HEX64.match(digest):
+            self.problems.add("anchor sha256 must be 64 lowercase hex digits", where=where, claim=claim)
+            return None
+        anchor = Anchor(doc, start, end, digest)
+        if self.corpus is not None and doc in self.corpus.documents:
+            try:
+                self.corpus.verify(anchor)
+            except AnchorError as err:
+                self.problems.add(str(err), where=where, claim=claim)
+                return None
+        return anchor
+
+    def read(self) -> tuple[str | None, dict[str, Party], dict[str, Reference], list[Assertion], list[Skip]]:
+        data = read_yaml(self.path)
+        path = self.path
+        if not isinstance(data, dict):
+            raise CurationError("expected a mapping with 'document' and 'claims'", where=str(path))
+        for message in _unknown_fields(data, FILE_FIELDS):
+            self.problems.add(message, where=_where(path, data))
+        doc_id = data.get("document")
+        if doc_id not in self.documents:
+            close = difflib.get_close_matches(str(doc_id), list(self.documents), n=1, cutoff=0.3)
+            hint = f"; did you mean {close[0]!r}?" if close else "; register it in ontology/documents.yaml"
+            self.problems.add(f"unknown document {doc_id!r}{hint}", where=_where(path, data, "document"))
+            return None, {}, {}, [], []
+        document = self.documents[doc_id]
+
+        references: dict[str, Reference] = {}
+        for local, rec in (data.get("references") or {}).items():
+            where = _where(path, data.get("references"), local)
+            if not isinstance(rec, dict) or not rec.get("label"):
+                self.problems.add(f"reference {local!r} needs a label", where=where)
+                continue
+            for message in _unknown_fields(rec, REFERENCE_FIELDS):
+                self.problems.add(message, where=where)
+            references[local] = Reference(f"{doc_id}/{local}", str(rec["label"]), rec.get("url"), rec.get("identifier"))
+
+        parties: dict[str, Party] = {}
+        party_defaults: dict[str, tuple[str | None, str | None]] = {}
+        for local, rec in (data.get("parties") or {}).items():
+            where = _where(path, data.get("parties"), local)
+            if not isinstance(rec, dict) or not rec.get("label") or not rec.get("kind"):
+                self.problems.add(f"party {local!r} needs a label and a kind", where=where)
+                continue
+            for message in _unknown_fields(rec, PARTY_FIELDS):
+                self.problems.add(message, where=where)
+            speaker = rec.get("speaker")
+            if speaker is not None:
+                try:
+                    self.onto.value("SpeakerKind", speaker)
+                except UnknownTermError as err:
+                    self.problems.add(str(err), where=where)
+            ref = rec.get("reference")
+            if ref is not None and ref not in references:
+                self.problems.add(f"party {local!r} cites unknown reference {ref!r}", where=where)
+            parties[local] = Party(f"{doc_id}/{local}", str(rec["label"]), str(rec["kind"]))
+            party_defaults[local] = (speaker, ref)
+
+        assertions = []
+        for record in data.get("claims") or []:
+            assertion = self.claim(record, document, parties, party_defaults, references)
+            if assertion is not None:
+                assertions.append(assertion)
+        skips = []
+        for record in data.get("skip") or []:
+            where = _where(path, record)
+            if not isinstance(record, dict):
+                self.problems.add("each skip entry must be a mapping", where=where)
+                continue
+            for message in _unknown_fields(record, SKIP_FIELDS):
+                self.problems.add(message, where=where)
+            sid = record.get("id")
+            if not sid or not _ID.match(str(sid)):
+                self.problems.add("skip entry needs an id of lowercase letters, digits and hyphens", where=where)
+                continue
+            reason = record.get("reason")
+            if reason not in SKIP_REASONS:
+                self.problems.add(f"skip {sid}: reason {reason!r} is not one of {', '.join(SKIP_REASONS)}",
+                                  where=_where(path, record, "reason"))
+                continue
+            anchor = self.anchor(record.get("anchor"), doc=doc_id, node=record, claim=None)
+            if anchor is None:
+                continue
+            skips.append(Skip(str(sid), anchor, str(reason), record.get("note"), where))
+        return doc_id, {p.id: p for p in parties.values()}, {r.id: r for r in references.values()}, assertions, skips
+
+    def claim(self, record: Any, document: Document, parties: dict[str, Party],
+              party_defaults: dict[str, tuple[str | None, str | None]],
+              references: dict[str, Reference]) -> Assertion | None:
+        path = self.path
+        where = _where(path, record)
+        if not isinstance(record, dict):
+            self.problems.add("each claim must be a mapping", where=where)
+            return None
+        cid = record.get("id")
+        claim = str(cid) if cid else None
+        before = len(self.problems.problems)
+        for message in _unknown_fields(record, CLAIM_FIELDS):
+            self.problems.add(message, where=where, claim=claim)
+        if not cid or not _ID.match(str(cid)):
+            self.problems.add("claim needs an id of lowercase letters, digits and hyphens", where=where)
+            return None
+        missing = [k for k in CLAIM_REQUIRED if record.get(k) in (None, "", [])]
+        if missing:
+            provenance = {"party", "anchor", "paraphrase", "evidence"} & set(missing)
+            kind = "missing provenance" if provenance else "missing field"
+            self.problems.add(f"{kind}: {', '.join(missing)}", where=where, claim=claim)
+            return None
+
+        subject = self.term(record["subject"], node=record, key="subject", claim=claim)
+        try:
+            predicate = self.onto.predicate(str(record["predicate"]))
+        except UnknownTermError as err:
+            self.problems.add(str(err), where=_where(path, record, "predicate"), claim=claim)
+            predicate = None
+        obj = value = None
+        if predicate is not None:
+            if predicate.literal:
+                if record.get("object") is not None or record.get("object_value") in (None, ""):
+                    self.problems.add(f"predicate {predicate.key!r} takes object_value (a quantity), not object",
+                                      where=where, claim=claim)
+                else:
+                    value = str(record["object_value"])
+            elif record.get("object_value") is not None or record.get("object") is None:
+                self.problems.add(f"predicate {predicate.key!r} takes an object term, not object_value",
+                                  where=where, claim=claim)
+            else:
+                obj = self.term(record["object"], node=record, key="object", claim=claim)
+
+        polarity = record.get("polarity", "positive")
+        modality = record.get("modality")
+        if polarity not in POLARITIES:
+            self.problems.add(f"polarity {polarity!r} is not one of {', '.join(POLARITIES)}",
+                              where=_where(path, record, "polarity"), claim=claim)
+        if modality not in MODALITIES:
+            close = difflib.get_close_matches(str(modality), MODALITIES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self.problems.add(f"modality {modality!r} is not one of {', '.join(MODALITIES)}{hint}",
+                              where=_where(path, record, "modality"), claim=claim)
+        if modality == "negated" and polarity != "negative":
+            self.problems.add("modality 'negated' needs polarity: negative", where=where, claim=claim)
+        if polarity == "negative" and modality == "asserted":
+            self.problems.add("a negative statement is 'negated' (or 'hedged'/'questioned'), not 'asserted'",
+                              where=where, claim=claim)
+        cue = record.get("cue")
+        if modality in ("hedged", "negated", "questioned") and not cue:
+            self.problems.add(f"modality {modality!r} needs its cue word (cue: ...)", where=where, claim=claim)
+
+        context_record = record.get("context") or {}
+        context_values: dict[str, str | None] = {}
+        if not isinstance(context_record, dict):
+            self.problems.add("context must be a mapping", where=where, claim=claim)
+            context_record = {}
+        for message in _unknown_fields(context_record, set(CONTEXT_KEYS)):
+            self.problems.add(f"context: {message}", where=_where(path, record, "context"), claim=claim)
+        for key in CONTEXT_KEYS:
+            if key not in context_record:
+                continue
+            if key == "dose":
+                context_values[key] = str(context_record[key])
+            else:
+                context_values[key] = self.term(context_record[key], node=context_record, key=key, claim=claim,
+                                                categories=CONTEXT_CATEGORIES[key])
+
+        party_key = str(record["party"])
+        if party_key not in parties:
+            close = difflib.get_close_matches(party_key, list(parties), n=1, cutoff=0.5)
+            hint = f"; did you mean {close[0]!r}?" if close else "; declare it under 'parties:'"
+            self.problems.add(f"missing provenance: unknown party {party_key!r}{hint}",
+                              where=_where(path, record, "party"), claim=claim)
+        default_speaker, default_reference = party_defaults.get(party_key, (None, None))
+        speaker = str(record.get("speaker") or default_speaker or document.speaker)
+        try:
+            self.onto.value("SpeakerKind", speaker)
+        except UnknownTermError as err:
+            self.problems.add(str(err), where=_where(path, record, "speaker"), claim=claim)
+        reference = record.get("reference", default_reference)
+        if reference is not None and reference not in references:
+            self.problems.add(f"unknown reference {reference!r}; declare it under 'references:'",
+                              where=_where(path, record, "reference"), claim=claim)
+
+        evidence_record = record["evidence"]
+        if isinstance(evidence_record, str):
+            evidence_record = {"type": evidence_record}
+        evidence = None
+        if not isinstance(evidence_record, dict) or not evidence_record.get("type"):
+            self.problems.add("missing provenance: evidence needs a type", where=where, claim=claim)
+        else:
+            for message in _unknown_fields(evidence_record, EVIDENCE_FIELDS):
+                self.problems.add(f"evidence: {message}", where=_where(path, record, "evidence"), claim=claim)
+            etype = self.term(evidence_record["type"], node=record, key="evidence", claim=claim,
+                              categories=("EvidenceType",))
+            for key in ("studies", "patients"):
+                if evidence_record.get(key) is not None and not isinstance(evidence_record[key], int):
+                    self.problems.add(f"evidence {key} must be a whole number", where=where, claim=claim)
+            if etype:
+                evidence = Evidence(etype, evidence_record.get("studies"), evidence_record.get("patients"),
+                                    None if evidence_record.get("follow_up") is None
+                                    else str(evidence_record["follow_up"]))
+
+        anchor = self.anchor(record["anchor"], doc=document.id, node=record, claim=claim)
+        paraphrase = str(record["paraphrase"]).strip()
+        if "\n" in paraphrase:
+            self.problems.add("paraphrase must be one line", where=_where(path, record, "paraphrase"), claim=claim)
+        conflicts = record.get("conflicts_with") or []
+        if isinstance(conflicts, str):
+            conflicts = [conflicts]
+
+        if len(self.problems.problems) > before or None in (subject, predicate, anchor, evidence):
+            return None
+        if predicate is not None and not predicate.literal and obj is None:
+            return None
+        statement = Statement(
+            subject=subject, predicate=predicate.key, object=obj, object_value=value,  # type: ignore[arg-type,union-attr]
+            polarity=polarity, context=Context(**context_values),
+        )
+        return Assertion(
+            id=str(cid), statement=statement, document=document.id, anchor=anchor,  # type: ignore[arg-type]
+            modality=str(modality), party=f"{document.id}/{party_key}", speaker=speaker,
+            evidence=evidence,  # type: ignore[arg-type]
+            paraphrase=paraphrase, cue=None if cue is None else str(cue),
+            reference=None if reference is None else f"{document.id}/{reference}",
+            note=None if record.get("note") is None else str(record["note"]).strip(),
+            conflicts_with=tuple(str(c) for c in conflicts), source=where,
+        )
+
+
+def claim_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+def load_curation(
+    ontology_directory: Path | None = None,
+    *,
+    corpus: Corpus | None = None,
+    strict: bool = True,
+) -> tuple[Curation, list[CurationError]]:
+    """Read and validate every curation file.
+
+    Returns the curation and the list of problems. With ``strict`` (the default) the
+    first problem is raised instead, carrying all of them in ``.problems``.
+    """
+    from .paths import ontology_dir
+
+    directory = ontology_directory or ontology_dir()
+    onto = load_ontology(directory)
+    problems = _Collector()
+    documents = load_documents(directory / "documents.yaml", corpus, problems)
+    parties: dict[str, Party] = {}
+    references: dict[str, Reference] = {}
+    assertions: list[Assertion] = []
+    skips: list[Skip] = []
+    seen_files: dict[str, Path] = {}
+    for path in claim_files(directory / "claims"):
+        reader = _FileReader(path, onto, corpus, documents, problems)
+        doc_id, p, r, a, s = reader.read()
+        if doc_id is None:
+            continue
+        seen_files.setdefault(doc_id, path)
+        parties.update(p)
+        references.update(r)
+        assertions.extend(a)
+        skips.extend(s)
+
+    ids: dict[str, str] = {}
+    for item in [*assertions, *skips]:
+        if item.id in ids:
+            problems.add(f"duplicate id {item.id!r} (first at {ids[item.id]}); ids must be unique across all files",
+                         where=item.source or "")
+        else:
+            ids[item.id] = item.source or ""
+    claim_ids = {a.id for a in assertions}
+    for a in assertions:
+        for other in a.conflicts_with:
+            if other not in claim_ids:
+                close = difflib.get_close_matches(other, sorted(claim_ids), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                problems.add(f"conflicts_with names unknown claim {other!r}{hint}", where=a.source or "", claim=a.id)
+    curation = Curation(documents, parties, references, tuple(assertions), tuple(skips))
+    if strict and problems.problems:
+        first = problems.problems[0]
+        first.problems = problems.problems  # type: ignore[attr-defined]
+        raise first
+    return curation, problems.problems

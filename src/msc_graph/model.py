@@ -1,0 +1,232 @@
+"""Frozen, typed classes of the claim model. No rdflib here.
+
+A :class:`Statement` is *what* is claimed; an :class:`Assertion` is one document
+claiming it. The statement id is derived from its content, so the same statement
+made by two documents is one node with two assertions:
+
+>>> s1 = Statement("CL:0000134", "produces", "PR:000001471")
+>>> s2 = Statement("CL:0000134", "produces", "PR:000001471")
+>>> s1.id == s2.id
+True
+>>> Statement("CL:0000134", "produces", "PR:000001471", polarity="negative").id == s1.id
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+MODALITIES = ("asserted", "hedged", "negated", "questioned")
+POLARITIES = ("positive", "negative")
+CONTEXT_KEYS = ("condition", "site", "species", "stage", "route", "donor", "product", "dose")
+#: context keys whose value is a term (dose is free text)
+CONTEXT_TERM_KEYS = CONTEXT_KEYS[:-1]
+
+
+def sha256_text(text: str) -> str:
+    """SHA-256 of a text encoded as UTF-8, as lowercase hex."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Term:
+    """An ontology term: an OBO term reused, or a project term."""
+
+    curie: str
+    iri: str
+    label: str
+    category: str | None = None
+    synonyms: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    definition: str | None = None
+    harmful: bool = False
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A claim relation, named in claim files by its ``key``."""
+
+    key: str
+    curie: str
+    iri: str
+    label: str
+    sign: int = 0
+    literal: bool = False  # object is a value, not a term
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A W3C Web Annotation style text position selector with the span's SHA-256."""
+
+    document: str
+    start: int
+    end: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a statement is claimed to hold. Term-valued except ``dose``."""
+
+    condition: str | None = None
+    site: str | None = None
+    species: str | None = None
+    stage: str | None = None
+    route: str | None = None
+    donor: str | None = None
+    product: str | None = None
+    dose: str | None = None
+
+    def items(self) -> list[tuple[str, str]]:
+        """The set context entries, in a fixed order."""
+        return [(k, getattr(self, k)) for k in CONTEXT_KEYS if getattr(self, k) is not None]
+
+    def compatible(self, other: Context) -> bool:
+        """Two contexts are compatible when no key is set to different values in both."""
+        return all(
+            getattr(self, k) is None or getattr(other, k) is None or getattr(self, k) == getattr(other, k)
+            for k in CONTEXT_KEYS
+        )
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Subject, predicate, object (or a literal value), polarity and context."""
+
+    subject: str
+    predicate: str
+    object: str | None = None
+    object_value: str | None = None
+    polarity: str = "positive"
+    context: Context = field(default_factory=Context)
+
+    @property
+    def id(self) -> str:
+        """A content-derived id: the same content always gives the same id."""
+        content = {
+            "s": self.subject,
+            "p": self.predicate,
+            "o": self.object,
+            "v": self.object_value,
+            "pol": self.polarity,
+            "ctx": self.context.items(),
+        }
+        digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+        return "s" + digest[:16]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The evidence a document gives for one assertion."""
+
+    type: str
+    studies: int | None = None
+    patients: int | None = None
+    follow_up: str | None = None
+
+
+@dataclass(frozen=True)
+class Party:
+    """Whoever a document credits: authors, an unnamed study, the publisher, a commenter."""
+
+    id: str
+    label: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A work cited by a document."""
+
+    id: str
+    label: str
+    url: str | None = None
+    identifier: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A registered corpus document."""
+
+    id: str
+    file: str
+    sha256: str
+    title: str
+    publisher: str
+    kind: str
+    speaker: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Assertion:
+    """One document asserting one statement."""
+
+    id: str
+    statement: Statement
+    document: str
+    anchor: Anchor
+    modality: str
+    party: str
+    speaker: str
+    evidence: Evidence
+    paraphrase: str
+    cue: str | None = None
+    reference: str | None = None
+    note: str | None = None
+    conflicts_with: tuple[str, ...] = ()
+    source: str | None = None  # file:line of the record
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A span that holds no claim, with the reason."""
+
+    id: str
+    anchor: Anchor
+    reason: str
+    note: str | None = None
+    source: str | None = None
+
+
+SKIP_REASONS = (
+    "navigation",
+    "form",
+    "boilerplate",
+    "heading",
+    "byline",
+    "reference-list",
+    "disclaimer",
+    "non-claim",
+    "duplicate",
+)
+
+
+@dataclass(frozen=True)
+class Curation:
+    """Everything curated: documents, parties, references, assertions, skips."""
+
+    documents: dict[str, Document]
+    parties: dict[str, Party]
+    references: dict[str, Reference]
+    assertions: tuple[Assertion, ...]
+    skips: tuple[Skip, ...]
+
+    def statements(self) -> dict[str, Statement]:
+        """Distinct statements by id."""
+        return {a.statement.id: a.statement for a in self.assertions}
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain-data view, used by the round-trip tests."""
+        from dataclasses import asdict
+
+        return {
+            "documents": {k: asdict(v) for k, v in sorted(self.documents.items())},
+            "parties": {k: asdict(v) for k, v in sorted(self.parties.items())},
+            "references": {k: asdict(v) for k, v in sorted(self.references.items())},
+            "assertions": sorted((asdict(a) for a in self.assertions), key=lambda d: d["id"]),
+            "skips": sorted((asdict(s) for s in self.skips), key=lambda d: d["id"]),
+        }

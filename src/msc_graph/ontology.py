@@ -1,0 +1,284 @@
+"""The TBox as a term index: categories, claim relations, controlled values and lookup.
+
+Terms are looked up by CURIE, label or synonym, case-insensitively; an unknown name
+raises :class:`~msc_graph.errors.UnknownTermError` with the nearest labels.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from .errors import InputError, UnknownTermError
+from .model import Predicate, Term
+from .namespaces import BASE, iri_to_curie, is_curie
+
+#: curation keys of the controlled value sets defined in msc.ttl, by the class they belong to
+VALUE_SETS = ("Modality", "Polarity", "SpeakerKind", "DocumentKind")
+
+
+def normalise(text: str) -> str:
+    """Lower-case and collapse white space and hyphen variants for lookup."""
+    text = text.replace("\u2011", "-").replace("\u2010", "-").replace("\u2019", "'")
+    return " ".join(text.lower().split())
+
+
+@dataclass
+class Ontology:
+    """Terms, predicates and value sets read from ``ontology/*.ttl``."""
+
+    terms: dict[str, Term]
+    predicates: dict[str, Predicate]
+    values: dict[str, dict[str, str]]  # value set -> curation key -> IRI
+    categories: dict[str, str]  # category local name -> label
+    evidence_rank: dict[str, int]
+    commercial: set[str]  # speaker-kind keys that are commercial
+    files: tuple[Path, ...] = ()
+    problems: list[str] = field(default_factory=list)
+
+    # ------------------------------------------------------------------ lookup
+    @cached_property
+    def _names(self) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for term in self.terms.values():
+            if term.category is None:
+                continue
+            names.setdefault(normalise(term.label), set()).add(term.curie)
+            for syn in term.synonyms:
+                names.setdefault(normalise(syn), set()).add(term.curie)
+        return names
+
+    @cached_property
+    def _categorised(self) -> set[str]:
+        return {c for c, t in self.terms.items() if t.category is not None}
+
+    def ambiguous_names(self) -> dict[str, set[str]]:
+        """Names that lead to more than one term (a curation hazard)."""
+        return {n: c for n, c in self._names.items() if len(c) > 1}
+
+    def suggest(self, text: str, *, category: str | None = None, n: int = 3) -> list[str]:
+        """The nearest labels to ``text``, formatted ``'label' (CURIE)``."""
+        candidates = {
+            name: curies
+            for name, curies in self._names.items()
+            if category is None or any(self.terms[c].category == category for c in curies)
+        }
+        wanted = normalise(text)
+        close = difflib.get_close_matches(wanted, list(candidates), n=n, cutoff=0.6)
+        if len(close) < n:
+            close += [name for name in sorted(candidates) if wanted in name and name not in close][: n - len(close)]
+        out = []
+        for name in close:
+            for curie in sorted(candidates[name]):
+                label = f"{self.terms[curie].label!r} ({curie})"
+                if label not in out:
+                    out.append(label)
+        return out[:n]
+
+    def resolve(self, text: str, *, category: str | None = None) -> Term:
+        """The term named by a CURIE, label or synonym.
+
+        >>> onto = load_ontology()
+        >>> onto.resolve("umbilical cord").curie
+        'UBERON:0002331'
+        >>> onto.resolve("MSC").label
+        'mesenchymal stem cell'
+        >>> onto.resolve("umbilical chord")
+        Traceback (most recent call last):
+        ...
+        msc_graph.errors.UnknownTermError: unknown term 'umbilical chord'; did you mean 'umbilical cord' (UBERON:0002331)...
+        """
+        text = str(text).strip()
+        if is_curie(text) and text in self.terms and self.terms[text].category is not None:
+            term = self.terms[text]
+        elif text.startswith(("http://", "https://")) and iri_to_curie(text) in self._categorised:
+            term = self.terms[iri_to_curie(text)]
+        else:
+            curies = self._names.get(normalise(text), set())
+            if category is not None and len(curies) > 1:
+                curies = {c for c in curies if self.terms[c].category == category} or curies
+            if not curies:
+                raise UnknownTermError("term", text, self.suggest(text, category=category))
+            if len(curies) > 1:
+                options = ", ".join(f"{self.terms[c].label!r} ({c})" for c in sorted(curies))
+                raise InputError(f"ambiguous term {text!r}: it names {options}; use the CURIE")
+            term = self.terms[next(iter(curies))]
+        if category is not None and term.category != category:
+            raise InputError(
+                f"term {text!r} ({term.curie}) is a {self.category_label(term.category)}, "
+                f"not a {self.category_label(category)}"
+            )
+        return term
+
+    def predicate(self, key: str) -> Predicate:
+        """The claim relation for a curation key, label or CURIE."""
+        wanted = normalise(key).replace(" ", "_")
+        for pred in self.predicates.values():
+            if wanted in (pred.key, normalise(pred.label).replace(" ", "_"), pred.curie.lower()):
+                return pred
+        close = difflib.get_close_matches(wanted, sorted(self.predicates), n=3, cutoff=0.5)
+        raise UnknownTermError("predicate", key, [repr(c) for c in close] or None)
+
+    def value(self, value_set: str, key: str) -> str:
+        """The IRI of a controlled value (``modality``/``hedged``)."""
+        known = self.values[value_set]
+        if key in known:
+            return known[key]
+        close = difflib.get_close_matches(str(key), sorted(known), n=3, cutoff=0.5)
+        kind = {"SpeakerKind": "speaker kind", "DocumentKind": "document kind"}.get(value_set, value_set.lower())
+        raise UnknownTermError(kind, str(key), [repr(c) for c in close] or [", ".join(sorted(known))])
+
+    def category_label(self, category: str | None) -> str:
+        return self.categories.get(category or "", "term without category")
+
+    # --------------------------------------------------------------- hierarchy
+    def ancestors(self, curie: str) -> list[str]:
+        """All superclasses of a term among the loaded terms, nearest first."""
+        seen: list[str] = []
+        frontier = list(self.terms[curie].parents) if curie in self.terms else []
+        while frontier:
+            parent = frontier.pop(0)
+            if parent in seen:
+                continue
+            seen.append(parent)
+            if parent in self.terms:
+                frontier.extend(self.terms[parent].parents)
+        return seen
+
+    def descendants(self, curie: str) -> list[str]:
+        """All subclasses of a term among the loaded terms."""
+        children: dict[str, list[str]] = {}
+        for term in self.terms.values():
+            for parent in term.parents:
+                children.setdefault(parent, []).append(term.curie)
+        out: list[str] = []
+        frontier = list(children.get(curie, []))
+        while frontier:
+            child = frontier.pop(0)
+            if child not in out:
+                out.append(child)
+                frontier.extend(children.get(child, []))
+        return sorted(out)
+
+    def in_category(self, category: str) -> list[Term]:
+        return sorted((t for t in self.terms.values() if t.category == category), key=lambda t: t.label.lower())
+
+
+def ontology_files(directory: Path) -> tuple[Path, ...]:
+    """The TBox files: ``msc.ttl`` first, then every other ``*.ttl`` (shapes excluded)."""
+    files = sorted(p for p in directory.glob("*.ttl") if p.name not in {"msc.ttl", "shapes.ttl"})
+    return (directory / "msc.ttl", *files)
+
+
+def tbox_graph(directory: Path | None = None):  # -> rdflib.Graph
+    """The TBox as one rdflib graph. Parse errors name the file and line."""
+    import rdflib
+
+    from .paths import ontology_dir
+
+    directory = directory or ontology_dir()
+    graph = rdflib.Graph()
+    for path in ontology_files(directory):
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as err:  # rdflib raises several types for syntax errors
+            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            raise InputError(f"{path}: cannot parse Turtle: {first}") from err
+    return graph
+
+
+_CACHE: dict[Path, Ontology] = {}
+
+
+def load_ontology(directory: Path | None = None) -> Ontology:
+    """Read the TBox into an :class:`Ontology` (cached per directory)."""
+    from rdflib import OWL, RDF, RDFS, SKOS, URIRef
+
+    from .namespaces import MSC, OBO
+    from .paths import ontology_dir
+
+    directory = (directory or ontology_dir()).resolve()
+    if directory in _CACHE:
+        return _CACHE[directory]
+    graph = tbox_graph(directory)
+    definition = OBO["IAO_0000115"]
+
+    categories = {}
+    for cat in graph.subjects(RDFS.subClassOf, MSC.Category):
+        categories[str(cat)[len(BASE):]] = str(graph.value(cat, RDFS.label))
+
+    terms: dict[str, Term] = {}
+    problems: list[str] = []
+    for subject in sorted(set(graph.subjects(RDF.type, OWL.Class))):
+        if not isinstance(subject, URIRef):
+            continue
+        curie = iri_to_curie(str(subject))
+        labels = list(graph.objects(subject, RDFS.label))
+        if len(labels) != 1:
+            problems.append(f"term {curie} has {len(labels)} labels (needs exactly one)")
+            if not labels:
+                continue
+        cat_iri = graph.value(subject, MSC.category)
+        category = str(cat_iri)[len(BASE):] if cat_iri is not None else None
+        parents = tuple(sorted(iri_to_curie(str(p)) for p in graph.objects(subject, RDFS.subClassOf) if isinstance(p, URIRef)))
+        harmful = graph.value(subject, MSC.harmful)
+        defn = graph.value(subject, definition)
+        terms[curie] = Term(
+            curie=curie,
+            iri=str(subject),
+            label=str(labels[0]),
+            category=category,
+            synonyms=tuple(sorted(str(s) for s in graph.objects(subject, SKOS.altLabel))),
+            parents=parents,
+            definition=str(defn) if defn is not None else None,
+            harmful=bool(harmful is not None and harmful.toPython()),
+        )
+
+    predicates: dict[str, Predicate] = {}
+    for prop, key in graph.subject_objects(MSC.curationKey):
+        kinds = set(graph.objects(prop, RDF.type))
+        if not kinds & {OWL.ObjectProperty, OWL.DatatypeProperty}:
+            continue
+        sign = graph.value(prop, MSC.effectSign)
+        predicates[str(key)] = Predicate(
+            key=str(key),
+            curie=iri_to_curie(str(prop)),
+            iri=str(prop),
+            label=str(graph.value(prop, RDFS.label)),
+            sign=int(sign) if sign is not None else 0,
+            literal=OWL.DatatypeProperty in kinds,
+        )
+
+    values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
+    for name in VALUE_SETS:
+        for individual in graph.subjects(RDF.type, MSC[name]):
+            key = graph.value(individual, MSC.curationKey)
+            if key is not None:
+                values[name][str(key)] = str(individual)
+    commercial = {
+        key for key, iri in values["SpeakerKind"].items()
+        if (v := graph.value(URIRef(iri), MSC.commercial)) is not None and v.toPython()
+    }
+    evidence_rank = {
+        iri_to_curie(str(s)): int(o) for s, o in graph.subject_objects(MSC.evidenceRank)
+    }
+    onto = Ontology(
+        terms=terms,
+        predicates=predicates,
+        values=values,
+        categories=categories,
+        evidence_rank=evidence_rank,
+        commercial=commercial,
+        files=ontology_files(directory),
+        problems=problems,
+    )
+    _CACHE[directory] = onto
+    return onto
+
+
+def entity_terms(onto: Ontology) -> Iterable[Term]:
+    """Terms that claims may use: those with a category."""
+    return (t for t in onto.terms.values() if t.category is not None)
