@@ -265,3 +265,20 @@ def coverage_command(document: str | None, fmt: str, corpus_path: str | None) ->
                 click.echo(f"uncovered {r['document']} {u['start']}-{u['end']}: {u['text']}")
     if any(r["uncovered"] for r in rows):
         sys.exit(1)
+
+
+@main.command(name="build")
+@click.option("--output", "out_dir", type=click.Path(file_okay=False), help="Build folder (default build/).")
+@corpus_option
+@handle_errors
+def build_command(out_dir: str | None, corpus_path: str | None) -> None:
+    """Validate the ontology and claims and write the knowledge graph (Turtle, N-Triples, RDF/XML, JSON-LD)."""
+    from pathlib import Path
+
+    from .build import build
+
+    result = build(Path(out_dir) if out_dir else None, corpus=_corpus(corpus_path))
+    click.echo(
+        f"built {result.directory}: {result.triples} triples, {result.statements} statements, "
+        f"{result.assertions} assertions, {result.documents} documents"
+    )

@@ -1,0 +1,378 @@
+"""Compiling the TBox and the curated claims into the knowledge graph.
+
+Deterministic byte for byte (no blank nodes, sorted output) and atomic: every output is
+written to a temporary file first and moved into place only when all of them are ready,
+so a failed build leaves the previous build untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from .corpus import Corpus
+from .curation import load_curation
+from .model import Assertion, Curation, Statement
+from .namespaces import (
+    ASSERTION,
+    DOCUMENT,
+    HAS_EVIDENCE,
+    MSC,
+    OA,
+    PARTY,
+    PREFIXES,
+    REFERENCE,
+    SKIP,
+    STATEMENT,
+    curie_to_iri,
+)
+from .ontology import Ontology, load_ontology, ontology_files, tbox_graph
+
+OUTPUTS = {
+    "ttl": "msc-graph.ttl",
+    "nt": "msc-graph.nt",
+    "owl": "msc-graph.owl",
+    "jsonld": "msc-graph.jsonld",
+    "tbox": "tbox.owl",
+    "manifest": "manifest.json",
+}
+
+CONTEXT_PROPERTIES = {
+    "condition": MSC.inCondition,
+    "site": MSC.atSite,
+    "species": MSC.inSpecies,
+    "stage": MSC.atStage,
+    "route": MSC.viaRoute,
+    "donor": MSC.donorType,
+    "product": MSC.productForm,
+}
+
+
+def statement_iri(statement: Statement) -> URIRef:
+    return STATEMENT[statement.id]
+
+
+def _iri(curie: str) -> URIRef:
+    return URIRef(curie_to_iri(curie))
+
+
+def _local(global_id: str) -> str:
+    """``doc/local`` ids become IRI path segments."""
+    return global_id.replace("#", "/")
+
+
+def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
+    """Pairs of statement ids that conflict (sorted pairs).
+
+    * the same subject, predicate and object with opposite polarity on compatible context;
+    * the same subject and object, opposite-sign predicates, same polarity, compatible context;
+    * a curator's ``conflicts_with`` between two assertions.
+    """
+    statements = curation.statements()
+    by_pair: dict[tuple[str, str | None], list[Statement]] = {}
+    for st in statements.values():
+        by_pair.setdefault((st.subject, st.object), []).append(st)
+    pairs: set[tuple[str, str]] = set()
+    for group in by_pair.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if not a.context.compatible(b.context):
+                    continue
+                sign_a = onto.predicates[a.predicate].sign
+                sign_b = onto.predicates[b.predicate].sign
+                same_relation = a.predicate == b.predicate
+                if (same_relation and a.polarity != b.polarity) or (
+                    sign_a * sign_b == -1 and a.polarity == b.polarity
+                ):
+                    pairs.add(tuple(sorted((a.id, b.id))))  # type: ignore[arg-type]
+    by_claim = {a.id: a for a in curation.assertions}
+    for a in curation.assertions:
+        for other in a.conflicts_with:
+            if other in by_claim and by_claim[other].statement.id != a.statement.id:
+                pairs.add(tuple(sorted((a.statement.id, by_claim[other].statement.id))))  # type: ignore[arg-type]
+    return pairs
+
+
+def compile_abox(curation: Curation, onto: Ontology) -> Graph:
+    """The instance data: documents, parties, references, statements, assertions, skips."""
+    g = Graph()
+    for doc in curation.documents.values():
+        d = DOCUMENT[doc.id]
+        g.add((d, RDF.type, MSC.Document))
+        g.add((d, DCTERMS.title, Literal(doc.title)))
+        g.add((d, MSC.publisher, Literal(doc.publisher)))
+        g.add((d, MSC.fileName, Literal(doc.file)))
+        g.add((d, MSC.sha256, Literal(doc.sha256)))
+        g.add((d, MSC.documentKind, URIRef(onto.value("DocumentKind", doc.kind))))
+        g.add((d, MSC.speakerKind, URIRef(onto.value("SpeakerKind", doc.speaker))))
+        if doc.url:
+            g.add((d, MSC.url, Literal(doc.url, datatype=XSD.anyURI)))
+    for party in curation.parties.values():
+        p = PARTY[_local(party.id)]
+        g.add((p, RDF.type, MSC.Party))
+        g.add((p, RDFS.label, Literal(party.label)))
+        g.add((p, MSC.partyKind, Literal(party.kind)))
+    for ref in curation.references.values():
+        r = REFERENCE[_local(ref.id)]
+        g.add((r, RDF.type, MSC.Reference))
+        g.add((r, RDFS.label, Literal(ref.label)))
+        if ref.url:
+            g.add((r, MSC.url, Literal(ref.url, datatype=XSD.anyURI)))
+        if ref.identifier:
+            g.add((r, MSC.identifier, Literal(ref.identifier)))
+
+    positive_supported: set[str] = set()
+    for st in curation.statements().values():
+        s = statement_iri(st)
+        pred = onto.predicates[st.predicate]
+        g.add((s, RDF.type, MSC.Statement))
+        g.add((s, MSC.subject, _iri(st.subject)))
+        g.add((s, MSC.predicate, URIRef(pred.iri)))
+        if st.object is not None:
+            g.add((s, MSC.object, _iri(st.object)))
+        else:
+            g.add((s, MSC.objectValue, Literal(st.object_value)))
+        g.add((s, MSC.polarity, MSC.Positive if st.polarity == "positive" else MSC.Negative))
+        for key, value in st.context.items():
+            if key == "dose":
+                g.add((s, MSC.dose, Literal(value)))
+            else:
+                g.add((s, CONTEXT_PROPERTIES[key], _iri(value)))
+    for a in curation.assertions:
+        _add_assertion(g, a, onto)
+        if a.statement.polarity == "positive" and a.modality != "questioned":
+            positive_supported.add(a.statement.id)
+    # materialised direct edges: simple SPARQL stays simple, provenance is one hop away
+    for st in curation.statements().values():
+        if st.id in positive_supported and st.object is not None:
+            g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), _iri(st.object)))
+        elif st.id in positive_supported:
+            g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), Literal(st.object_value)))
+    for a_id, b_id in conflicts(curation, onto):
+        g.add((STATEMENT[a_id], MSC.conflictsWith, STATEMENT[b_id]))
+        g.add((STATEMENT[b_id], MSC.conflictsWith, STATEMENT[a_id]))
+    for skip in curation.skips:
+        k = SKIP[skip.id]
+        g.add((k, RDF.type, MSC.SkippedSpan))
+        g.add((k, MSC.skipReason, Literal(skip.reason)))
+        _add_target(g, k, skip.anchor.document, skip.anchor.start, skip.anchor.end, skip.anchor.sha256, skip.id)
+        if skip.note:
+            g.add((k, SKOS.note, Literal(skip.note)))
+    return g
+
+
+def _add_target(g: Graph, node: URIRef, doc: str, start: int, end: int, digest: str, local: str) -> None:
+    target = URIRef(f"{node}/target")
+    selector = URIRef(f"{node}/selector")
+    g.add((node, OA.hasTarget, target))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, DOCUMENT[doc]))
+    g.add((target, OA.hasSelector, selector))
+    g.add((target, MSC.spanSha256, Literal(digest)))
+    g.add((selector, RDF.type, OA.TextPositionSelector))
+    g.add((selector, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((selector, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+
+
+def _add_assertion(g: Graph, a: Assertion, onto: Ontology) -> None:
+    node = ASSERTION[a.id]
+    g.add((node, RDF.type, MSC.Assertion))
+    g.add((node, MSC.claimId, Literal(a.id)))
+    g.add((node, MSC.asserts, statement_iri(a.statement)))
+    g.add((node, MSC.inDocument, DOCUMENT[a.document]))
+    _add_target(g, node, a.document, a.anchor.start, a.anchor.end, a.anchor.sha256, a.id)
+    g.add((node, MSC.modality, URIRef(onto.value("Modality", a.modality))))
+    if a.cue:
+        g.add((node, MSC.cue, Literal(a.cue)))
+    g.add((node, MSC.creditedParty, PARTY[_local(a.party)]))
+    g.add((node, MSC.speakerKind, URIRef(onto.value("SpeakerKind", a.speaker))))
+    if a.reference:
+        g.add((node, MSC.citesReference, REFERENCE[_local(a.reference)]))
+    g.add((node, MSC.paraphrase, Literal(a.paraphrase)))
+    if a.note:
+        g.add((node, SKOS.note, Literal(a.note)))
+    ev = URIRef(f"{node}/evidence")
+    g.add((node, HAS_EVIDENCE, ev))
+    g.add((ev, RDF.type, MSC.EvidenceLine))
+    g.add((ev, MSC.evidenceType, _iri(a.evidence.type)))
+    if a.evidence.studies is not None:
+        g.add((ev, MSC.studyCount, Literal(a.evidence.studies, datatype=XSD.nonNegativeInteger)))
+    if a.evidence.patients is not None:
+        g.add((ev, MSC.patientCount, Literal(a.evidence.patients, datatype=XSD.nonNegativeInteger)))
+    if a.evidence.follow_up:
+        g.add((ev, MSC.followUp, Literal(a.evidence.follow_up)))
+
+
+def _bind(g: Graph) -> Graph:
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+def sorted_ntriples(g: Graph) -> str:
+    """Canonical N-Triples: one triple per line, sorted (no blank nodes in msc-graph)."""
+    data = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "".join(sorted(line + "\n" for line in data.splitlines() if line.strip()))
+
+
+def canonical_graph(g: Graph) -> Graph:
+    """A copy of ``g`` with triples inserted in sorted order, so serialisers are stable."""
+    out = _bind(Graph())
+    for triple in sorted(g, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
+        out.add(triple)
+    return out
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    directory: Path
+    files: dict[str, Path]
+    triples: int
+    statements: int
+    assertions: int
+    documents: int
+    input_hash: str
+
+
+def inputs_hash(ontology_directory: Path) -> str:
+    """SHA-256 over every input file (TBox, registry, claim files), to detect stale builds."""
+    h = hashlib.sha256()
+    paths = [*ontology_files(ontology_directory), ontology_directory / "documents.yaml",
+             *sorted((ontology_directory / "claims").glob("*.yaml"))]
+    for path in paths:
+        if path.exists():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def compile_graph(ontology_directory: Path | None = None, *, corpus: Corpus | None = None) -> tuple[Graph, Curation]:
+    """TBox + ABox as one rdflib graph, and the curation it came from."""
+    from .paths import ontology_dir
+
+    directory = ontology_directory or ontology_dir()
+    onto = load_ontology(directory)
+    curation, _ = load_curation(directory, corpus=corpus, strict=True)
+    graph = tbox_graph(directory)
+    graph += compile_abox(curation, onto)
+    return graph, curation
+
+
+def _atomic_write(files: dict[Path, bytes]) -> None:
+    """Write each file to a temporary sibling, then move them all into place."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o644)
+            temps.append((tmp, path))
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def build(out_dir: Path | None = None, *, ontology_directory: Path | None = None,
+          corpus: Corpus | None = None) -> BuildResult:
+    """Validate, compile and write the knowledge graph in every format."""
+    from .paths import build_dir, ontology_dir
+
+    directory = ontology_directory or ontology_dir()
+    out = Path(out_dir or build_dir())
+    graph, curation = compile_graph(directory, corpus=corpus)
+    canonical = canonical_graph(graph)
+    tbox = canonical_graph(tbox_graph(directory))
+    nt = sorted_ntriples(canonical)
+    blobs = {
+        out / OUTPUTS["nt"]: nt.encode("utf-8"),
+        out / OUTPUTS["ttl"]: canonical.serialize(format="turtle", encoding="utf-8"),
+        out / OUTPUTS["owl"]: rdf_xml(canonical),
+        out / OUTPUTS["jsonld"]: _jsonld(canonical),
+        out / OUTPUTS["tbox"]: rdf_xml(tbox),
+    }
+    digest = inputs_hash(directory)
+    manifest = {
+        "inputs_sha256": digest,
+        "triples": len(canonical),
+        "statements": len(curation.statements()),
+        "assertions": len(curation.assertions),
+        "documents": len(curation.documents),
+        "skipped_spans": len(curation.skips),
+        "files": {name: hashlib.sha256(blobs[out / name]).hexdigest()
+                  for name in sorted(OUTPUTS.values()) if out / name in blobs},
+    }
+    blobs[out / OUTPUTS["manifest"]] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    _atomic_write(blobs)
+    return BuildResult(out, {k: out / v for k, v in OUTPUTS.items()}, len(canonical),
+                       len(curation.statements()), len(curation.assertions), len(curation.documents), digest)
+
+
+def _jsonld(g: Graph) -> bytes:
+    """JSON-LD with a compact context, nodes sorted by @id and keys sorted."""
+    context = dict(PREFIXES)
+    data = json.loads(g.serialize(format="json-ld", context=context, encoding="utf-8"))
+    nodes = data.get("@graph", [data] if "@id" in data else [])
+
+    def canon(value):  # sort values of multi-valued keys
+        if isinstance(value, list):
+            return sorted((canon(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        if isinstance(value, dict):
+            return {k: canon(v) for k, v in value.items()}
+        return value
+
+    out = {"@context": context, "@graph": sorted((canon(n) for n in nodes), key=lambda n: n.get("@id", ""))}
+    return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def rdf_xml(g: Graph) -> bytes:
+    """Deterministic RDF/XML (subjects and properties sorted), readable by owlready2 and Protégé.
+
+    rdflib's writers order subjects by set iteration, which changes from run to run.
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    from rdflib.namespace import split_uri
+
+    namespaces = {ns: prefix for prefix, ns in sorted(PREFIXES.items())}
+    used: dict[str, str] = {}
+
+    def qname(iri: str) -> str:
+        ns, local = split_uri(iri)
+        prefix = namespaces.get(ns)
+        if prefix is None:
+            prefix = f"ns{len([p for p in used.values() if p.startswith('ns')]) + 1}"
+            namespaces[ns] = prefix
+        used[ns] = prefix
+        return f"{prefix}:{local}"
+
+    body: list[str] = []
+    for subject in sorted(set(g.subjects()), key=str):
+        body.append(f"  <rdf:Description rdf:about={quoteattr(str(subject))}>")
+        for pred, obj in sorted(g.predicate_objects(subject), key=lambda po: (str(po[0]), po[1].n3())):
+            tag = qname(str(pred))
+            if isinstance(obj, URIRef):
+                body.append(f"    <{tag} rdf:resource={quoteattr(str(obj))}/>")
+            else:
+                attrs = ""
+                if obj.language:
+                    attrs = f" xml:lang={quoteattr(obj.language)}"
+                elif obj.datatype:
+                    attrs = f" rdf:datatype={quoteattr(str(obj.datatype))}"
+                body.append(f"    <{tag}{attrs}>{escape(str(obj))}</{tag}>")
+        body.append("  </rdf:Description>")
+    used[str(RDF)] = "rdf"
+    decls = "".join(f"\n    xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(used.items(), key=lambda x: x[1]))
+    head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{decls}>\n'
+    return (head + "\n".join(body) + "\n</rdf:RDF>\n").encode("utf-8")
