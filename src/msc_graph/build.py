@@ -223,9 +223,12 @@ def sorted_ntriples(g: Graph) -> str:
 
 
 def canonical_graph(g: Graph) -> Graph:
-    """A copy of ``g`` with triples inserted in sorted order, so serialisers are stable."""
+    """A copy of ``g`` with canonical blank-node labels and triples inserted in sorted order,
+    so that every serialiser gives the same bytes on every run."""
+    from rdflib.compare import to_canonical_graph
+
     out = _bind(Graph())
-    for triple in sorted(g, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
+    for triple in sorted(to_canonical_graph(g), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
         out.add(triple)
     return out
 
@@ -357,20 +360,36 @@ def rdf_xml(g: Graph) -> bytes:
         used[ns] = prefix
         return f"{prefix}:{local}"
 
+    from rdflib import BNode
+
     body: list[str] = []
-    for subject in sorted(set(g.subjects()), key=str):
-        body.append(f"  <rdf:Description rdf:about={quoteattr(str(subject))}>")
+
+    def describe(subject, indent: str) -> None:
         for pred, obj in sorted(g.predicate_objects(subject), key=lambda po: (str(po[0]), po[1].n3())):
             tag = qname(str(pred))
             if isinstance(obj, URIRef):
-                body.append(f"    <{tag} rdf:resource={quoteattr(str(obj))}/>")
+                body.append(f"{indent}<{tag} rdf:resource={quoteattr(str(obj))}/>")
+            elif isinstance(obj, BNode):  # tree-shaped blank nodes (OWL restrictions) are nested
+                body.append(f"{indent}<{tag}>")
+                body.append(f"{indent}  <rdf:Description>")
+                describe(obj, indent + "    ")
+                body.append(f"{indent}  </rdf:Description>")
+                body.append(f"{indent}</{tag}>")
             else:
                 attrs = ""
                 if obj.language:
                     attrs = f" xml:lang={quoteattr(obj.language)}"
                 elif obj.datatype:
                     attrs = f" rdf:datatype={quoteattr(str(obj.datatype))}"
-                body.append(f"    <{tag}{attrs}>{escape(str(obj))}</{tag}>")
+                body.append(f"{indent}<{tag}{attrs}>{escape(str(obj))}</{tag}>")
+
+    for subject in sorted(set(g.subjects()), key=str):
+        if isinstance(subject, BNode):
+            if len(set(g.subject_predicates(subject))) == 1:
+                continue  # nested under its only referrer
+            raise ValueError("rdf_xml supports only tree-shaped blank nodes")
+        body.append(f"  <rdf:Description rdf:about={quoteattr(str(subject))}>")
+        describe(subject, "    ")
         body.append("  </rdf:Description>")
     used[str(RDF)] = "rdf"
     decls = "".join(f"\n    xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(used.items(), key=lambda x: x[1]))

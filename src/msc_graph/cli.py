@@ -282,3 +282,26 @@ def build_command(out_dir: str | None, corpus_path: str | None) -> None:
         f"built {result.directory}: {result.triples} triples, {result.statements} statements, "
         f"{result.assertions} assertions, {result.documents} documents"
     )
+
+
+@main.command(name="check")
+@click.option("--no-hermit", is_flag=True, help="Skip the HermiT consistency check (needs Java).")
+@click.option("--reference", "reference_path", type=click.Path(file_okay=False), envvar="MSC_GRAPH_REFERENCE",
+              help="Folder with obo/*.tsv reference tables (default ../shared/reference).")
+@corpus_option
+@handle_errors
+def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str | None) -> None:
+    """Validate everything: curated files, anchors, SHACL shapes, OBO terms, paraphrases, HermiT."""
+    from pathlib import Path
+
+    from .check import require_ok, run_check
+    from .paths import reference_dir
+
+    reference = Path(reference_path) if reference_path else reference_dir()
+    report = run_check(corpus=_corpus(corpus_path), reference_folder=reference, hermit=not no_hermit)
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for name, items in report.sections.items():
+        click.echo(f"{name}: {'ok' if not items else f'{len(items)} problem(s)'}")
+    require_ok(report)
+    click.echo("check: ok")

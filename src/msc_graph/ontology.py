@@ -38,6 +38,12 @@ class Ontology:
     commercial: set[str]  # speaker-kind keys that are commercial
     files: tuple[Path, ...] = ()
     problems: list[str] = field(default_factory=list)
+    #: OBO classes a term is related to by an existential restriction (``capable of some GO:...``)
+    restriction_fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def restriction_fillers_all(self) -> set[str]:
+        return {f for fillers in self.restriction_fillers.values() for f in fillers}
 
     # ------------------------------------------------------------------ lookup
     @cached_property
@@ -237,6 +243,14 @@ def load_ontology(directory: Path | None = None) -> Ontology:
             harmful=bool(harmful is not None and harmful.toPython()),
         )
 
+    fillers: dict[str, tuple[str, ...]] = {}
+    for subject, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(subject, URIRef) and not isinstance(parent, URIRef):
+            filler = graph.value(parent, OWL.someValuesFrom)
+            if isinstance(filler, URIRef):
+                curie = iri_to_curie(str(subject))
+                fillers[curie] = tuple(sorted({*fillers.get(curie, ()), iri_to_curie(str(filler))}))
+
     predicates: dict[str, Predicate] = {}
     for prop, key in graph.subject_objects(MSC.curationKey):
         kinds = set(graph.objects(prop, RDF.type))
@@ -274,6 +288,7 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         commercial=commercial,
         files=ontology_files(directory),
         problems=problems,
+        restriction_fillers=fillers,
     )
     _CACHE[directory] = onto
     return onto

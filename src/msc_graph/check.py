@@ -1,0 +1,200 @@
+"""``msc-graph check``: every validation in one place.
+
+* curated files: fields, terms, predicates, ids, provenance, anchors against the corpus;
+* the compiled graph against the SHACL shapes (pyshacl);
+* every OBO term against the reference tables (exists, not obsolete, exact label);
+* project terms: definition, category, an OBO superclass;
+* paraphrases are our own words, not copies of the anchored span;
+* the TBox is consistent under HermiT (owlready2; needs Java).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .corpus import Corpus
+from .errors import CheckFailed, CurationError
+from .namespaces import BASE
+
+COPY_WORDS = 8  # a paraphrase sharing this many consecutive words with its span is a copy
+
+
+@dataclass
+class CheckReport:
+    sections: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[str]:
+        return [f"[{name}] {p}" for name, items in self.sections.items() for p in items]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def copied_run(paraphrase: str, span: str, n: int = COPY_WORDS) -> str | None:
+    """The first run of ``n`` consecutive words the paraphrase shares with the span.
+
+    >>> copied_run("MSCs may wake up local cells", "stem cells may wake up local cells today", n=4)
+    'may wake up local'
+    >>> copied_run("our own words entirely", "their sentence", n=4) is None
+    True
+    """
+    source = _words(span)
+    grams = {tuple(source[i : i + n]) for i in range(len(source) - n + 1)}
+    mine = _words(paraphrase)
+    for i in range(len(mine) - n + 1):
+        if tuple(mine[i : i + n]) in grams:
+            return " ".join(mine[i : i + n])
+    return None
+
+
+def check_shacl(graph) -> list[str]:  # graph: rdflib.Graph (TBox + ABox)
+    import pyshacl
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    from .paths import ontology_dir
+
+    shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True)
+    if conforms:
+        return []
+    problems = []
+    for result in results.subjects(SH.resultSeverity, SH.Violation):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        problems.append(f"{focus} {path or ''}: {message}".replace(BASE, "msc:"))
+    return sorted(set(problems))
+
+
+def check_reference_terms(onto, reference) -> tuple[list[str], list[str]]:
+    """OBO terms of the TBox against the reference tables; also project-term hygiene."""
+    problems: list[str] = []
+    unverifiable: list[str] = []
+    for term in onto.terms.values():
+        if term.curie.startswith("msc:"):
+            if term.category is None:
+                continue
+            if not term.definition:
+                problems.append(f"project term {term.curie} {term.label!r} has no definition (obo:IAO_0000115)")
+            lineage = [term.curie, *onto.ancestors(term.curie)]
+            anchors = [a for a in lineage if not a.startswith("msc:")]
+            anchors += [f for a in lineage for f in onto.restriction_fillers.get(a, ())]
+            # qualities and dispositions (BFO) cannot be verified against the tables: the category anchors them
+            if not anchors and term.category != "Property":
+                problems.append(f"project term {term.curie} {term.label!r} has no OBO superclass; add rdfs:subClassOf")
+            continue
+        if reference is None:
+            continue
+        problem = reference.problem(term.curie, term.label)
+        if problem:
+            problems.append(problem)
+        elif reference.unverifiable(term.curie):
+            unverifiable.append(term.curie)
+    for curie in onto.restriction_fillers_all:
+        if reference is not None and (problem := reference.problem(curie, None)):
+            problems.append(problem)
+    for prop in onto.predicates.values():
+        if reference is not None and not prop.curie.startswith("msc:") and (problem := reference.problem(prop.curie, prop.label)):
+            problems.append(problem)
+    for name, curies in sorted(onto.ambiguous_names().items()):
+        problems.append(f"the name {name!r} is a label or synonym of several terms: {', '.join(sorted(curies))}")
+    problems.extend(onto.problems)
+    return problems, unverifiable
+
+
+def check_paraphrases(curation, corpus: Corpus) -> list[str]:
+    problems = []
+    for a in curation.assertions:
+        run = copied_run(a.paraphrase, corpus.quote(a.anchor))
+        if run:
+            problems.append(f"{a.source}: claim {a.id}: paraphrase copies the source ('{run}' ...); reword it")
+    return problems
+
+
+def check_hermit(tbox_owl: bytes) -> list[str]:
+    """Consistency of the TBox under HermiT. Returns problems; raises nothing."""
+    if shutil.which("java") is None:
+        return ["HermiT needs Java, which is not installed (apt-get install default-jre-headless)"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "tbox.owl"
+        path.write_bytes(tbox_owl)
+        script = (
+            "import sys, owlready2\n"
+            "w = owlready2.World()\n"
+            f"o = w.get_ontology({str(path)!r}).load()\n"
+            "n = len(list(o.classes()))\n"
+            "try:\n"
+            "    owlready2.sync_reasoner_hermit(w, infer_property_values=False, debug=0)\n"
+            "except owlready2.OwlReadyInconsistentOntologyError:\n"
+            "    print('INCONSISTENT'); sys.exit(3)\n"
+            "bad = list(w.inconsistent_classes())\n"
+            "print('CLASSES', n, 'UNSAT', ' '.join(c.iri for c in bad))\n"
+        )
+        import sys
+
+        proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    if proc.returncode == 3:
+        return ["the TBox is inconsistent under HermiT"]
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        return [f"HermiT could not run: {last}"]
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("CLASSES")), "")
+    parts = line.split("UNSAT", 1)
+    if not line or int(parts[0].split()[1]) == 0:
+        return ["owlready2 loaded no classes from the TBox (RDF/XML conversion failed)"]
+    unsat = parts[1].split() if len(parts) > 1 else []
+    return [f"unsatisfiable class under HermiT: {iri}" for iri in unsat]
+
+
+def run_check(*, corpus: Corpus | None, reference_folder: Path | None, hermit: bool = True) -> CheckReport:
+    """Run every check and report; curation errors (bad input) are raised, not reported."""
+    from .build import canonical_graph, compile_abox, rdf_xml
+    from .curation import load_curation
+    from .ontology import load_ontology, tbox_graph
+    from .reference import ReferenceTables
+
+    report = CheckReport()
+    onto = load_ontology()
+    curation, problems = load_curation(corpus=corpus, strict=False)
+    if problems:
+        first: CurationError = problems[0]
+        first.problems = problems  # type: ignore[attr-defined]
+        raise first
+    if corpus is None:
+        report.notes.append("corpus not available: anchors and paraphrases were not checked against the text")
+    tbox = tbox_graph()
+    graph = tbox + compile_abox(curation, onto)
+    report.sections["shacl"] = check_shacl(graph)
+    reference = ReferenceTables(reference_folder) if reference_folder else None
+    if reference is None:
+        report.notes.append("reference tables not available: OBO terms were not checked")
+    ref_problems, unverifiable = check_reference_terms(onto, reference)
+    report.sections["terms"] = ref_problems
+    if unverifiable:
+        report.notes.append("not verifiable here (no reference table): " + ", ".join(sorted(unverifiable)))
+    report.sections["paraphrase"] = check_paraphrases(curation, corpus) if corpus else []
+    if hermit:
+        report.sections["hermit"] = check_hermit(rdf_xml(canonical_graph(tbox)))
+    report.notes.append(
+        f"checked {len(curation.documents)} documents, {len(curation.assertions)} assertions, "
+        f"{len(curation.statements())} statements, {len(onto.terms)} terms"
+    )
+    return report
+
+
+def require_ok(report: CheckReport) -> None:
+    if not report.ok:
+        raise CheckFailed(report.problems)
