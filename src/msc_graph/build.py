@@ -198,6 +198,8 @@ def _add_assertion(g: Graph, a: Assertion, onto: Ontology) -> None:
     g.add((node, MSC.paraphrase, Literal(a.paraphrase)))
     if a.note:
         g.add((node, SKOS.note, Literal(a.note)))
+    for other in a.conflicts_with:
+        g.add((node, MSC.contradictsAssertion, ASSERTION[other]))
     ev = URIRef(f"{node}/evidence")
     g.add((node, HAS_EVIDENCE, ev))
     g.add((ev, RDF.type, MSC.EvidenceLine))
@@ -395,3 +397,91 @@ def rdf_xml(g: Graph) -> bytes:
     decls = "".join(f"\n    xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(used.items(), key=lambda x: x[1]))
     head = f'<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF{decls}>\n'
     return (head + "\n".join(body) + "\n</rdf:RDF>\n").encode("utf-8")
+
+
+def decompile(graph: Graph, onto: Ontology) -> Curation:
+    """Read a compiled graph back into the claim model (the inverse of :func:`compile_abox`).
+
+    Used to prove that claims → RDF → claims loses nothing. File positions (``source``)
+    are not part of the graph and come back as None.
+    """
+    from .model import Anchor, Context, Document, Evidence, Party, Reference, Skip
+    from .namespaces import iri_to_curie
+
+    def value(node, prop):
+        v = graph.value(node, prop)
+        return None if v is None else v.toPython() if isinstance(v, Literal) else v
+
+    keys = {name: {iri: key for key, iri in values.items()} for name, values in onto.values.items()}
+    pred_keys = {p.iri: p.key for p in onto.predicates.values()}
+    documents = {}
+    for d in graph.subjects(RDF.type, MSC.Document):
+        doc_id = str(d)[len(str(DOCUMENT)):]
+        documents[doc_id] = Document(
+            id=doc_id, file=value(d, MSC.fileName), sha256=value(d, MSC.sha256), title=value(d, DCTERMS.title),
+            publisher=value(d, MSC.publisher), kind=keys["DocumentKind"][str(value(d, MSC.documentKind))],
+            speaker=keys["SpeakerKind"][str(value(d, MSC.speakerKind))],
+            url=None if value(d, MSC.url) is None else str(value(d, MSC.url)),
+        )
+    parties = {}
+    for p in graph.subjects(RDF.type, MSC.Party):
+        pid = str(p)[len(str(PARTY)):]
+        parties[pid] = Party(pid, value(p, RDFS.label), value(p, MSC.partyKind))
+    references = {}
+    for r in graph.subjects(RDF.type, MSC.Reference):
+        rid = str(r)[len(str(REFERENCE)):]
+        url = value(r, MSC.url)
+        references[rid] = Reference(rid, value(r, RDFS.label), None if url is None else str(url), value(r, MSC.identifier))
+
+    def anchor_of(node) -> Anchor:
+        target = graph.value(node, OA.hasTarget)
+        selector = graph.value(target, OA.hasSelector)
+        doc = str(graph.value(target, OA.hasSource))[len(str(DOCUMENT)):]
+        return Anchor(doc, int(value(selector, OA.start)), int(value(selector, OA.end)), value(target, MSC.spanSha256))
+
+    def statement_of(s) -> Statement:
+        context = {}
+        for key, prop in CONTEXT_PROPERTIES.items():
+            v = graph.value(s, prop)
+            if v is not None:
+                context[key] = iri_to_curie(str(v))
+        if graph.value(s, MSC.dose) is not None:
+            context["dose"] = str(graph.value(s, MSC.dose))
+        obj = graph.value(s, MSC.object)
+        return Statement(
+            subject=iri_to_curie(str(graph.value(s, MSC.subject))),
+            predicate=pred_keys[str(graph.value(s, MSC.predicate))],
+            object=None if obj is None else iri_to_curie(str(obj)),
+            object_value=value(s, MSC.objectValue),
+            polarity="positive" if graph.value(s, MSC.polarity) == MSC.Positive else "negative",
+            context=Context(**context),
+        )
+
+    assertions = []
+    for a in graph.subjects(RDF.type, MSC.Assertion):
+        ev = graph.value(a, HAS_EVIDENCE)
+        ref = graph.value(a, MSC.citesReference)
+        assertions.append(Assertion(
+            id=value(a, MSC.claimId),
+            statement=statement_of(graph.value(a, MSC.asserts)),
+            document=str(graph.value(a, MSC.inDocument))[len(str(DOCUMENT)):],
+            anchor=anchor_of(a),
+            modality=keys["Modality"][str(graph.value(a, MSC.modality))],
+            party=str(graph.value(a, MSC.creditedParty))[len(str(PARTY)):],
+            speaker=keys["SpeakerKind"][str(graph.value(a, MSC.speakerKind))],
+            evidence=Evidence(
+                iri_to_curie(str(graph.value(ev, MSC.evidenceType))),
+                value(ev, MSC.studyCount), value(ev, MSC.patientCount), value(ev, MSC.followUp),
+            ),
+            paraphrase=value(a, MSC.paraphrase),
+            cue=value(a, MSC.cue),
+            reference=None if ref is None else str(ref)[len(str(REFERENCE)):],
+            note=value(a, SKOS.note),
+            conflicts_with=tuple(sorted(str(o)[len(str(ASSERTION)):] for o in graph.objects(a, MSC.contradictsAssertion))),
+        ))
+    skips = [
+        Skip(str(k)[len(str(SKIP)):], anchor_of(k), value(k, MSC.skipReason), value(k, SKOS.note))
+        for k in graph.subjects(RDF.type, MSC.SkippedSpan)
+    ]
+    return Curation(documents, parties, references, tuple(sorted(assertions, key=lambda a: a.id)),
+                    tuple(sorted(skips, key=lambda s: s.id)))

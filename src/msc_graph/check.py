@@ -59,14 +59,14 @@ def copied_run(paraphrase: str, span: str, n: int = COPY_WORDS) -> str | None:
     return None
 
 
-def check_shacl(graph) -> list[str]:  # graph: rdflib.Graph (TBox + ABox)
+def check_shacl(graph, shapes_path: Path | None = None) -> list[str]:  # graph: rdflib.Graph (TBox + ABox)
     import pyshacl
     from rdflib import Graph
     from rdflib.namespace import SH
 
     from .paths import ontology_dir
 
-    shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
+    shapes = Graph().parse(shapes_path or ontology_dir() / "shapes.ttl", format="turtle")
     conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True)
     if conforms:
         return []
@@ -159,25 +159,29 @@ def check_hermit(tbox_owl: bytes) -> list[str]:
     return [f"unsatisfiable class under HermiT: {iri}" for iri in unsat]
 
 
-def run_check(*, corpus: Corpus | None, reference_folder: Path | None, hermit: bool = True) -> CheckReport:
+def run_check(*, corpus: Corpus | None, reference_folder: Path | None, hermit: bool = True,
+              ontology_directory: Path | None = None) -> CheckReport:
     """Run every check and report; curation errors (bad input) are raised, not reported."""
     from .build import canonical_graph, compile_abox, rdf_xml
     from .curation import load_curation
     from .ontology import load_ontology, tbox_graph
     from .reference import ReferenceTables
 
+    from .paths import ontology_dir
+
+    directory = ontology_directory or ontology_dir()
     report = CheckReport()
-    onto = load_ontology()
-    curation, problems = load_curation(corpus=corpus, strict=False)
+    onto = load_ontology(directory)
+    curation, problems = load_curation(directory, corpus=corpus, strict=False)
     if problems:
         first: CurationError = problems[0]
         first.problems = problems  # type: ignore[attr-defined]
         raise first
     if corpus is None:
         report.notes.append("corpus not available: anchors and paraphrases were not checked against the text")
-    tbox = tbox_graph()
+    tbox = tbox_graph(directory)
     graph = tbox + compile_abox(curation, onto)
-    report.sections["shacl"] = check_shacl(graph)
+    report.sections["shacl"] = check_shacl(graph, directory / "shapes.ttl")
     reference = ReferenceTables(reference_folder) if reference_folder else None
     if reference is None:
         report.notes.append("reference tables not available: OBO terms were not checked")

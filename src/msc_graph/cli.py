@@ -225,10 +225,6 @@ def _iter_lines(lines: Iterable[str]) -> None:
         click.echo(line)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @main.command(name="coverage")
 @click.option("--document", "document", help="Only this document.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
@@ -305,3 +301,7 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
         click.echo(f"{name}: {'ok' if not items else f'{len(items)} problem(s)'}")
     require_ok(report)
     click.echo("check: ok")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -114,6 +114,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self.problems: list[CurationError] = []
+        self.seen_ids: set[str] = set()  # every claim id in the files, valid or not
 
     def add(self, message: str, *, where: str, claim: str | None = None) -> None:
         self.problems.append(CurationError(message, where=where, claim=claim))
@@ -326,6 +327,8 @@ class _FileReader:
             return None
         cid = record.get("id")
         claim = str(cid) if cid else None
+        if claim:
+            self.problems.seen_ids.add(claim)
         before = len(self.problems.problems)
         for message in _unknown_fields(record, CLAIM_FIELDS):
             self.problems.add(message, where=where, claim=claim)
@@ -504,7 +507,7 @@ def load_curation(
     claim_ids = {a.id for a in assertions}
     for a in assertions:
         for other in a.conflicts_with:
-            if other not in claim_ids:
+            if other not in claim_ids and other not in problems.seen_ids:
                 close = difflib.get_close_matches(other, sorted(claim_ids), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 problems.add(f"conflicts_with names unknown claim {other!r}{hint}", where=a.source or "", claim=a.id)

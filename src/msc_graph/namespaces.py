@@ -76,6 +76,7 @@ class MSC(DefinedNamespace):
     productForm: object
     dose: object
     conflictsWith: object
+    contradictsAssertion: object
     # assertion
     asserts: object
     inDocument: object
