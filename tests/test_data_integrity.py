@@ -23,7 +23,7 @@ _CURATION = None
 def curation():
     global _CURATION
     if _CURATION is None:
-        _CURATION, _ = load_curation(corpus=Corpus(CORPUS) if CORPUS.is_dir() else None)
+        _CURATION, _ = load_curation(corpus=Corpus(CORPUS) if CORPUS.is_dir() else None, strict=False)
     return _CURATION
 
 

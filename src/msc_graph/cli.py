@@ -303,5 +303,84 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
     click.echo("check: ok")
 
 
+
+def _kg(corpus_path: str | None = None):
+    from .graph import load
+
+    return load(corpus=corpus_path)
+
+
+@main.command(name="claims")
+@click.option("--subject", help="Subject term (CURIE, label or synonym).")
+@click.option("--object", "object_", help="Object term.")
+@click.option("--predicate", help="Claim relation (e.g. produces, decreases).")
+@click.option("--document", help="Document id, file name or number (e.g. 003).")
+@click.option("--party", help="Credited party (substring of its label, e.g. 'Kong').")
+@click.option("--speaker", help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, "
+                                 "review-summary, reader-comment).")
+@click.option("--modality", type=click.Choice(["asserted", "hedged", "negated", "questioned"]))
+@click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@corpus_option
+@handle_errors
+def claims_command(subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path):
+    """List assertions with statement, provenance, evidence and paraphrase; filter by any field."""
+    table = _kg(corpus_path).claims(subject=subject, object=object_, predicate=predicate, document=document,
+                                     party=party, speaker=speaker, modality=modality, with_quotes=quotes)
+    if fmt == "table":
+        print_rows(table.rows, ["claim", "subject_label", "predicate", "object_label", "polarity", "modality",
+                                "speaker", "party", "paraphrase"], fmt)
+    else:
+        print_rows(table.rows, table.columns, fmt)
+
+
+@main.command(name="queries")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@handle_errors
+def queries_command(fmt: str) -> None:
+    """List the named SPARQL queries with the question each answers and its parameters."""
+    from .queries import load_queries
+
+    rows = [{"name": q.name, "question": q.question,
+             "params": ", ".join(f"{p.name} ({p.type})" for p in q.params)} for q in load_queries().values()]
+    print_rows(rows, ["name", "params", "question"], fmt)
+
+
+@main.command(name="query")
+@click.argument("name_or_file")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter (repeatable).")
+@click.option("--help-query", is_flag=True, help="Show the query's header (title, question, parameters, returns).")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@corpus_option
+@handle_errors
+def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, fmt: str, corpus_path) -> None:
+    """Run a named query from queries/ (see `msc-graph queries`) or a .rq file, with bound parameters."""
+    from pathlib import Path
+
+    from .errors import InputError
+    from .queries import get_query, parse_query_file
+
+    path = Path(name_or_file)
+    query = parse_query_file(path) if path.suffix == ".rq" and path.exists() else get_query(name_or_file)
+    if help_query:
+        click.echo(f"{query.name}: {query.title}\n  question: {query.question}")
+        for p in query.params:
+            click.echo(f"  param ?{p.name} ({p.description})")
+        click.echo(f"  returns: {query.returns}")
+        return
+    values = {}
+    for item in params:
+        if "=" not in item:
+            raise InputError(f"--param needs KEY=VALUE, got {item!r}")
+        key, _, value = item.partition("=")
+        values[key.strip().lstrip("?")] = value
+    kg = _kg(corpus_path)
+    from .queries import bind_params
+    from .results import Table
+
+    columns, rows = kg.select(query.text, bind_params(query, values, kg))
+    print_rows(Table(columns, rows).rows, columns, fmt)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,169 @@
+"""The Python API: one call loads the knowledge graph; everything else is a method or a free function.
+
+>>> import msc_graph
+>>> kg = msc_graph.load()                       # doctest: +SKIP
+>>> kg.lookup("UCMSC").label                    # doctest: +SKIP
+'mesenchymal stem cell of umbilical cord'
+>>> kg.query("factors-acting-on-target", target="macrophage").to_dataframe()   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .corpus import Corpus, resolve_document_name
+from .errors import QueryError, UnknownTermError
+from .model import Term
+from .ontology import Ontology, load_ontology
+from .queries import NamedQuery, bind_params, get_query, load_queries
+from .results import Table
+
+CLAIM_COLUMNS = [
+    "claim", "statement", "subject", "subject_label", "predicate", "predicate_label", "object", "object_label",
+    "object_value", "polarity", "modality", "cue", "document", "start", "end", "party", "speaker",
+    "evidence_type", "evidence_label", "studies", "patients", "follow_up", "reference", "reference_label",
+    "paraphrase",
+]
+
+
+@dataclass
+class KnowledgeGraph:
+    """The loaded knowledge graph: an Oxigraph store plus the ontology and (optionally) the corpus."""
+
+    store: Any  # pyoxigraph.Store
+    ontology: Ontology
+    corpus: Corpus | None = None
+    queries_dir: Path | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    # ------------------------------------------------------------------ lookup
+    def lookup(self, text: str, *, category: str | None = None) -> Term:
+        """A term by CURIE, label or synonym; unknown names raise with suggestions."""
+        return self.ontology.resolve(text, category=category)
+
+    def entities(self, text: str | None = None, *, category: str | None = None) -> Table:
+        """Terms whose label, synonym or CURIE contains ``text`` (all terms when None)."""
+        from .ontology import normalise
+
+        if category is not None and category not in self.ontology.categories:
+            close = difflib.get_close_matches(category, sorted(self.ontology.categories), n=3)
+            raise UnknownTermError("category", category, [repr(c) for c in close] or None)
+        rows = []
+        for term in sorted(self.ontology.terms.values(), key=lambda t: (t.category or "~", t.label.lower())):
+            if term.category is None or (category and term.category != category):
+                continue
+            if text and not any(normalise(text) in normalise(n) for n in (term.label, *term.synonyms, term.curie)):
+                continue
+            rows.append({"curie": term.curie, "label": term.label, "category": term.category,
+                         "synonyms": list(term.synonyms), "parents": list(term.parents)})
+        return Table(["curie", "label", "category", "synonyms", "parents"], rows, title="entities")
+
+    def document_id(self, name: str) -> str:
+        return resolve_document_name(name, self.document_ids)
+
+    @cached_property
+    def document_ids(self) -> list[str]:
+        _, rows = self.select("SELECT ?d WHERE { ?d a msc:Document }")
+        return sorted(r["d"].rsplit("/", 1)[-1] for r in rows)
+
+    # ------------------------------------------------------------------ SPARQL
+    def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+        from .store import run_select
+
+        return run_select(self.store, sparql, bindings)
+
+    def queries(self) -> dict[str, NamedQuery]:
+        return load_queries(self.queries_dir)
+
+    def query(self, name_or_sparql: str, /, **params: Any) -> Table:
+        """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text."""
+        text = name_or_sparql.strip()
+        if any(k in text.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE")) \
+                and ("{" in text or " " in text):
+            if params:
+                raise QueryError("parameters can only be bound to named queries; use bindings= with select()")
+            columns, rows = self.select(text)
+            return Table(columns, rows, title="query")
+        query = get_query(text, self.queries_dir)
+        bound = bind_params(query, params, self)
+        columns, rows = self.select(query.text, bound)
+        return Table(columns, rows, title=query.title)
+
+    # ------------------------------------------------------------------ claims
+    def claims(self, *, subject: str | None = None, object: str | None = None, predicate: str | None = None,
+               document: str | None = None, party: str | None = None, speaker: str | None = None,
+               modality: str | None = None, with_quotes: bool = False) -> Table:
+        """Assertions, filterable; each row has the statement, provenance, evidence and paraphrase."""
+        table = self.query("claims", subject=subject, object=object, predicate=predicate, document=document,
+                           speaker=speaker, modality=modality)
+        rows = []
+        for row in table.rows:
+            if party and party.lower() not in (row.get("party_label") or "").lower():
+                continue
+            rows.append(self._claim_row(row, with_quotes))
+        if party and not rows:
+            parties = sorted({r.get("party_label") for r in table.rows if r.get("party_label")})
+            close = difflib.get_close_matches(party, parties, n=3, cutoff=0.3)
+            if close:
+                raise UnknownTermError("party", party, [repr(c) for c in close])
+        columns = CLAIM_COLUMNS + (["quote"] if with_quotes else [])
+        return Table(columns, rows, title="claims")
+
+    def _claim_row(self, row: dict[str, Any], with_quotes: bool) -> dict[str, Any]:
+        keys = {v: k for k, v in self.ontology.values["SpeakerKind"].items()}
+        modalities = {v: k for k, v in self.ontology.values["Modality"].items()}
+        pred_keys = {p.curie: p.key for p in self.ontology.predicates.values()}
+        from .namespaces import curie_to_iri
+
+        out = {
+            "claim": row["claim"],
+            "statement": row["statement"].rsplit("/", 1)[-1],
+            "subject": row["subject"], "subject_label": row["subject_label"],
+            "predicate": pred_keys.get(row["predicate"], row["predicate"]), "predicate_label": row["predicate_label"],
+            "object": row.get("object") if row.get("object_label") is not None else None,
+            "object_label": row.get("object_label"),
+            "object_value": None if row.get("object_label") is not None else row.get("object"),
+            "polarity": "positive" if row["polarity"] == "msc:Positive" else "negative",
+            "modality": modalities[curie_to_iri(row["modality"])],
+            "cue": row.get("cue"),
+            "document": row["file"], "start": row["start"], "end": row["end"],
+            "party": row.get("party_label"),
+            "speaker": keys[curie_to_iri(row["speaker"])],
+            "evidence_type": row["evidence_type"], "evidence_label": row["evidence_label"],
+            "studies": row.get("studies"), "patients": row.get("patients"), "follow_up": row.get("follow_up"),
+            "reference": row.get("reference_label"),
+            "reference_label": row.get("reference_label"),
+            "paraphrase": row["paraphrase"],
+        }
+        if row.get("reference_url"):
+            out["reference"] = row["reference_url"]
+        if with_quotes:
+            out["quote"] = self.quote(row["file"], row["start"], row["end"])
+        return out
+
+    def quote(self, document: str, start: int, end: int) -> str | None:
+        """The anchored text, resolved from the corpus at run time (None without a corpus)."""
+        if self.corpus is None:
+            return None
+        doc = self.corpus.document(document)
+        return doc.text[start:end]
+
+
+def load(*, build_dir: str | Path | None = None, corpus: str | Path | None = None, rebuild: bool = True) -> KnowledgeGraph:
+    """Load the knowledge graph into the embedded Oxigraph store (no server).
+
+    Builds first when ``build/`` is missing or older than the curated files. The corpus
+    (``../shared/corpus`` by default, or ``$MSC_GRAPH_CORPUS``) is optional: with it, quotes
+    are resolved from anchors.
+    """
+    from .paths import corpus_dir, queries_dir
+    from .store import open_store
+
+    folder = corpus_dir(corpus)
+    corpus_obj = Corpus(folder) if folder is not None and folder.is_dir() else None
+    store = open_store(Path(build_dir) if build_dir else None, corpus=corpus_obj, rebuild=rebuild)
+    return KnowledgeGraph(store=store, ontology=load_ontology(), corpus=corpus_obj, queries_dir=queries_dir())

@@ -1,0 +1,95 @@
+"""The embedded Oxigraph store: the one place that knows the query engine.
+
+``open_store()`` loads the build's N-Triples into an in-memory pyoxigraph store, building
+first when the build is missing or older than its inputs.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .namespaces import PREFIXES
+
+_UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+def build_is_current(build_dir: Path, ontology_directory: Path) -> bool:
+    from .build import OUTPUTS, inputs_hash
+
+    manifest = build_dir / OUTPUTS["manifest"]
+    if not manifest.exists() or not (build_dir / OUTPUTS["nt"]).exists():
+        return False
+    return json.loads(manifest.read_text())["inputs_sha256"] == inputs_hash(ontology_directory)
+
+
+def open_store(build_dir: Path | None = None, *, corpus=None, rebuild: bool = True) -> ox.Store:
+    """An in-memory Oxigraph store holding the knowledge graph."""
+    from .build import OUTPUTS, build
+    from .paths import build_dir as default_build_dir
+    from .paths import ontology_dir
+
+    directory = Path(build_dir or default_build_dir())
+    if rebuild and not build_is_current(directory, ontology_dir()):
+        build(directory, corpus=corpus)
+    store = ox.Store()
+    store.bulk_load(path=str(directory / OUTPUTS["nt"]), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def refuse_updates(sparql: str) -> None:
+    """Raise QueryError when the text is a SPARQL update, not a query."""
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    for token in body.replace("{", " ").split():
+        upper = token.upper()
+        if upper in ("PREFIX", "BASE") or ":" in token or token.startswith("<"):
+            continue
+        if upper in _UPDATE:
+            raise QueryError(f"update requests are refused ({upper}); msc-graph answers read-only queries")
+        break
+
+
+def to_python(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value (IRIs as compact CURIEs where possible)."""
+    from .namespaces import iri_to_curie
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return iri_to_curie(term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
+            return int(term.value)
+        if datatype.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        if datatype.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def run_select(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+               ) -> tuple[list[str], list[dict[str, Any]]]:
+    """Run a SELECT (or ASK) with bound parameters; returns (columns, rows)."""
+    refuse_updates(sparql)
+    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    try:
+        result = store.query(sparql, prefixes=PREFIXES, substitutions=subs)
+    except SyntaxError as err:
+        raise QueryError(f"invalid SPARQL: {str(err).splitlines()[0]}") from err
+    if isinstance(result, ox.QueryBoolean):
+        return ["ask"], [{"ask": bool(result)}]
+    if isinstance(result, ox.QueryTriples):
+        rows = [{"subject": to_python(t.subject), "predicate": to_python(t.predicate), "object": to_python(t.object)}
+                for t in result]
+        return ["subject", "predicate", "object"], rows
+    columns = [v.value for v in result.variables]
+    rows = [{c: to_python(solution[c]) for c in columns} for solution in result]
+    return columns, rows
