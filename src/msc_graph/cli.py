@@ -382,5 +382,27 @@ def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, 
     print_rows(Table(columns, rows).rows, columns, fmt)
 
 
+
+@main.command(name="explain")
+@click.option("--source", required=True, help="Cell source (tissue), source-specific MSC class or cell type.")
+@click.option("--condition", required=True, help="Condition (CURIE, label or synonym).")
+@click.option("--max-length", default=5, show_default=True, help="Most claim steps in a chain.")
+@click.option("--max-chains", default=200, show_default=True, help="Stop the search after this many chains.")
+@click.option("--limit", default=10, show_default=True, help="Chains to print in the text output.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "table", "csv"]), default="text")
+@corpus_option
+@handle_errors
+def explain_command(source, condition, max_length, max_chains, limit, fmt, corpus_path):
+    """How is SOURCE claimed to affect CONDITION? Every chain, step by step, with its assertions."""
+    result = _kg(corpus_path).explain(source, condition, max_length=max_length, max_chains=max_chains)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt in ("table", "csv"):
+        table = result.to_table()
+        print_rows(table.rows, table.columns, fmt)
+    else:
+        click.echo(result.text(limit=limit))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

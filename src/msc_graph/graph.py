@@ -145,6 +145,19 @@ class KnowledgeGraph:
             out["quote"] = self.quote(row["file"], row["start"], row["end"])
         return out
 
+    # ------------------------------------------------------------------ explanation
+    def network(self):
+        """The NetworkX projection of the claims (one edge per statement), cached."""
+        from .network import project
+
+        return project(self)
+
+    def explain(self, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200):
+        """Mechanism chains from a cell source to a condition; see :func:`msc_graph.explain.explain`."""
+        from .explain import explain
+
+        return explain(self, source, condition, max_length=max_length, max_chains=max_chains)
+
     def quote(self, document: str, start: int, end: int) -> str | None:
         """The anchored text, resolved from the corpus at run time (None without a corpus)."""
         if self.corpus is None:

@@ -40,6 +40,16 @@ class Ontology:
     problems: list[str] = field(default_factory=list)
     #: OBO classes a term is related to by an existential restriction (``capable of some GO:...``)
     restriction_fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: (property CURIE, filler CURIE) pairs of each term's existential restrictions
+    restrictions: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def related(self, curie: str, prop: str) -> list[str]:
+        """Fillers of ``prop some X`` restrictions on a term (``RO:0001000`` gives source tissues)."""
+        return [f for p, f in self.restrictions.get(curie, ()) if p == prop]
+
+    def related_inverse(self, filler: str, prop: str) -> list[str]:
+        """Terms with a ``prop some filler`` restriction (cells derived from a tissue)."""
+        return sorted(c for c, pairs in self.restrictions.items() if (prop, filler) in pairs)
 
     @property
     def restriction_fillers_all(self) -> set[str]:
@@ -244,12 +254,17 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         )
 
     fillers: dict[str, tuple[str, ...]] = {}
+    restrictions: dict[str, tuple[tuple[str, str], ...]] = {}
     for subject, parent in graph.subject_objects(RDFS.subClassOf):
         if isinstance(subject, URIRef) and not isinstance(parent, URIRef):
             filler = graph.value(parent, OWL.someValuesFrom)
+            prop = graph.value(parent, OWL.onProperty)
             if isinstance(filler, URIRef):
                 curie = iri_to_curie(str(subject))
                 fillers[curie] = tuple(sorted({*fillers.get(curie, ()), iri_to_curie(str(filler))}))
+                if isinstance(prop, URIRef):
+                    pair = (iri_to_curie(str(prop)), iri_to_curie(str(filler)))
+                    restrictions[curie] = tuple(sorted({*restrictions.get(curie, ()), pair}))
 
     predicates: dict[str, Predicate] = {}
     for prop, key in graph.subject_objects(MSC.curationKey):
@@ -289,6 +304,7 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         files=ontology_files(directory),
         problems=problems,
         restriction_fillers=fillers,
+        restrictions=restrictions,
     )
     _CACHE[directory] = onto
     return onto

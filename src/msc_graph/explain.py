@@ -1,0 +1,466 @@
+"""Mechanism chains from a cell source to a condition, over the NetworkX projection.
+
+The search is typed and pruned, never a brute-force ``all_simple_paths``:
+
+1. The source is expanded into start nodes: a tissue gives the cells derived from it (by
+   the TBox, or by a claim); a cell type gives itself. Each start node's superclasses
+   (MSCs in general, stem cells) and the therapies that use them are added as
+   *generalised* starts, so their claims are inherited and marked as such.
+2. The condition is expanded into target nodes: itself and its subclasses, and its
+   superclasses as generalised targets.
+3. A reverse breadth-first search from the targets gives every node's distance to a
+   target; the depth-first search from the starts expands only nodes that can still reach
+   a target within the remaining length, never enters non-mechanistic categories, and
+   stops after ``max_chains`` chains.
+
+A step is a statement (with every assertion behind it) or an ontology step. Chains are
+signed: the product of the step signs, turned into the effect on the condition's harm.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from .network import StatementEdge, project
+
+#: relations a mechanism chain may use (the others describe, classify or regulate)
+MECHANISTIC = {
+    "produces", "transfers", "develops_into", "increases", "decreases", "positively_regulates",
+    "negatively_regulates", "regulates", "protects", "treats", "ameliorates", "prevents", "causes",
+    "contributes_to", "exacerbates", "capable_of", "interacts_with", "homes_to", "has_risk",
+}
+#: sign-0 relations that pass a change on unchanged (cells homing to a site still act there)
+PASS_THROUGH = {"homes_to"}
+#: categories a chain never passes through (it may end on a condition target)
+BLOCKED = {"EvidenceType", "Organization", "Property", "OpenQuestion", "RegulatoryStatus", "Route", "DonorType",
+           "ProductForm", "Species", "DiseaseStage", "Condition"}
+SOURCE_RELATION = "RO:0001000"  # derives from
+INPUT_RELATION = "RO:0002233"  # has input
+
+
+@dataclass
+class Step:
+    """One link of a chain."""
+
+    kind: str  # "claim", "source" (tissue to cells), "generalise" (to a superclass), "therapy"
+    subject: str
+    subject_label: str
+    predicate: str
+    object: str
+    object_label: str
+    sign: int | None = None
+    statement: str | None = None
+    context: dict[str, str] = field(default_factory=dict)
+    assertions: list[dict[str, Any]] = field(default_factory=list)
+    generalised: str | None = None
+    contradicted_by: list[dict[str, Any]] = field(default_factory=list)
+    ends_in_context: bool = False
+
+    @property
+    def documents(self) -> set[str]:
+        return {a["document"] for a in self.assertions}
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data["documents"] = sorted(self.documents)
+        return data
+
+
+@dataclass
+class Chain:
+    steps: list[Step]
+    harm_sign: int | None  # -1 the chain reduces the condition, +1 it worsens it, None unsigned
+    target: str
+    generalised_target: bool = False
+
+    @property
+    def claim_steps(self) -> list[Step]:
+        return [s for s in self.steps if s.kind == "claim" or s.statement]
+
+    @property
+    def documents(self) -> set[str]:
+        return set().union(*(s.documents for s in self.claim_steps)) if self.claim_steps else set()
+
+    @property
+    def weakest_support(self) -> int:
+        return min((len(s.documents) for s in self.claim_steps), default=0)
+
+    @property
+    def weakest_evidence(self) -> int:
+        return min((max((a["evidence_rank"] for a in s.assertions), default=0) for s in self.claim_steps), default=0)
+
+    @property
+    def generalised_steps(self) -> int:
+        return sum(1 for s in self.steps if s.generalised) + int(self.generalised_target)
+
+    @property
+    def contradicted(self) -> bool:
+        return any(s.contradicted_by for s in self.steps)
+
+    @property
+    def effect(self) -> str:
+        return {-1: "reduces the condition (beneficial)", 1: "worsens the condition (harmful)"}.get(
+            self.harm_sign, "direction not stated")
+
+    def rank_key(self) -> tuple:
+        return (-self.weakest_support, -len(self.documents), -self.weakest_evidence, self.generalised_steps,
+                self.contradicted, len(self.steps), [s.statement or s.object for s in self.steps])
+
+    def text(self) -> str:
+        parts = [self.steps[0].subject_label]
+        for s in self.steps:
+            parts.append(f"--{s.predicate}-->")
+            parts.append(s.object_label)
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.text(), "effect": self.effect, "harm_sign": self.harm_sign, "target": self.target,
+            "documents": sorted(self.documents), "weakest_support": self.weakest_support,
+            "weakest_evidence_rank": self.weakest_evidence, "generalised_steps": self.generalised_steps,
+            "contradicted": self.contradicted, "steps": [s.to_dict() for s in self.steps],
+        }
+
+
+@dataclass
+class Explanation:
+    source: str
+    source_label: str
+    condition: str
+    condition_label: str
+    chains: list[Chain]
+    max_length: int
+    partial: list[Chain] = field(default_factory=list)
+    truncated: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.chains)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": {"id": self.source, "label": self.source_label},
+            "condition": {"id": self.condition, "label": self.condition_label},
+            "max_length": self.max_length, "found": self.found, "truncated": self.truncated,
+            "chains": [c.to_dict() for c in self.chains], "partial_chains": [c.to_dict() for c in self.partial],
+            "notes": self.notes,
+        }
+
+    def to_table(self):
+        from .results import Table
+
+        rows = []
+        for i, chain in enumerate(self.chains, 1):
+            for j, step in enumerate(chain.steps, 1):
+                rows.append({"chain": i, "step": j, "subject": step.subject_label, "predicate": step.predicate,
+                             "object": step.object_label, "kind": step.kind, "generalised": step.generalised,
+                             "documents": sorted(step.documents), "contradicted": bool(step.contradicted_by),
+                             "effect": chain.effect})
+        return Table(["chain", "step", "subject", "predicate", "object", "kind", "generalised", "documents",
+                      "contradicted", "effect"], rows, title=f"{self.source_label} → {self.condition_label}")
+
+    def to_dataframe(self):
+        return self.to_table().to_dataframe()
+
+    def text(self, *, limit: int = 10) -> str:
+        lines = [f"How is {self.source_label} ({self.source}) claimed to affect {self.condition_label} "
+                 f"({self.condition})?"]
+        if not self.chains:
+            lines.append(f"No document claims a chain of at most {self.max_length} steps from "
+                         f"{self.source_label} to {self.condition_label}.")
+            if self.partial:
+                lines.append("Nearest partial chains:")
+                for chain in self.partial:
+                    lines.append(f"  - {chain.text()}  [documents: {', '.join(sorted(chain.documents)) or '-'}]")
+        for i, chain in enumerate(self.chains[:limit], 1):
+            flag = "  CONTRADICTED" if chain.contradicted else ""
+            lines.append(f"\n{i}. {chain.text()}")
+            lines.append(f"   effect: {chain.effect}; documents: {len(chain.documents)}; "
+                         f"weakest step backed by {chain.weakest_support} document(s){flag}")
+            if chain.generalised_target:
+                target = self.condition_label
+                lines.append(f"   [generalised target: claimed for the broader condition, not for {target}]")
+            for step in chain.steps:
+                head = f"   - {step.subject_label} --{step.predicate}--> {step.object_label}"
+                if step.generalised:
+                    head += f"  [generalised: {step.generalised}]"
+                if step.kind in ("source", "generalise", "therapy") and not step.assertions:
+                    head += "  [ontology]"
+                lines.append(head)
+                for a in step.assertions:
+                    lines.append(f"       {a['claim']} {a['document']} | {a['party']} ({a['speaker']}) | "
+                                 f"{a['modality']}{' ' + repr(a['cue']) if a.get('cue') else ''} | "
+                                 f"{a['evidence_type']} | {a['paraphrase']}")
+                    if a.get("quote"):
+                        lines.append(f"         quote: \u201c{a['quote']}\u201d")
+                for c in step.contradicted_by:
+                    lines.append(f"       contradicted by {c['claim']} {c['document']} ({c['modality']}): "
+                                 f"{c['paraphrase']}")
+        if len(self.chains) > limit:
+            lines.append(f"\n... {len(self.chains) - limit} more chain(s); use --limit or --format json")
+        if self.truncated:
+            lines.append("(search stopped at the chain limit; raise --max-chains to see more)")
+        lines.extend(f"note: {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + html.escape(self.text()) + "</pre>"
+
+
+# ----------------------------------------------------------------------------- search
+
+
+def _edge_sign(edge: StatementEdge) -> int | None:
+    if edge.sign != 0:
+        return edge.sign
+    return 1 if edge.predicate in PASS_THROUGH else None
+
+
+def _assertion_dicts(kg, edge: StatementEdge) -> list[dict[str, Any]]:
+    out = []
+    for a in edge.assertions:
+        data = a.to_dict()
+        data["quote"] = kg.quote(a.document, a.start, a.end) if kg.corpus is not None else None
+        out.append(data)
+    return out
+
+
+def _start_nodes(kg, graph, source: str) -> list[tuple[str, list[Step]]]:
+    """Start nodes with the prefix steps that lead to them from the source."""
+    onto = kg.ontology
+    label = lambda c: onto.terms[c].label if c in onto.terms else c  # noqa: E731
+    term = onto.terms[source]
+    starts: list[tuple[str, list[Step]]] = []
+    if term.category == "CellSource":
+        for cell in onto.related_inverse(source, SOURCE_RELATION):
+            starts.append((cell, [Step("source", source, term.label, "source of", cell, label(cell))]))
+        # claims that cells derive from this tissue ("MSCs come from bone marrow")
+        for subject, _, data in graph.in_edges(source, data="data"):
+            if data.predicate == "derives_from" and data.polarity == "positive":
+                step = Step("source", source, term.label, "source of (claimed)", subject, label(subject),
+                            statement=data.statement, assertions=_assertion_dicts(kg, data), context=data.context)
+                starts.append((subject, [step]))
+    else:
+        starts.append((source, []))
+    expanded: list[tuple[str, list[Step]]] = []
+    seen: set[str] = set()
+    for node, prefix in starts:
+        if node in seen:
+            continue
+        seen.add(node)
+        expanded.append((node, prefix))
+        specific = label(node)
+        for ancestor in onto.ancestors(node):
+            if ancestor in seen or onto.terms.get(ancestor, None) is None or onto.terms[ancestor].category != "CellType":
+                continue
+            seen.add(ancestor)
+            note = f"claimed for {label(ancestor)} in general, not for {specific}"
+            expanded.append((ancestor, [*prefix, Step("generalise", node, specific, "is a", ancestor,
+                                                      label(ancestor), generalised=note)]))
+    for cell, prefix in list(expanded):
+        for therapy in onto.related_inverse(cell, INPUT_RELATION):
+            if therapy in seen:
+                continue
+            seen.add(therapy)
+            note = f"claimed for {label(therapy)}, a therapy with {label(cell)}"
+            expanded.append((therapy, [*prefix, Step("therapy", cell, label(cell), "used in", therapy,
+                                                     label(therapy), generalised=note)]))
+            for sub in onto.descendants(therapy):
+                pass
+    return expanded
+
+
+def _targets(kg, condition: str) -> dict[str, bool]:
+    """Target nodes: the condition and its subclasses (False), its superclasses (True = generalised)."""
+    onto = kg.ontology
+    targets = {condition: False}
+    targets.update({d: False for d in onto.descendants(condition)})
+    for ancestor in onto.ancestors(condition):
+        term = onto.terms.get(ancestor)
+        if term is not None and term.category == "Condition":
+            targets.setdefault(ancestor, True)
+    return targets
+
+
+def _usable(graph, edge: StatementEdge) -> bool:
+    if edge.polarity != "positive" or edge.predicate not in MECHANISTIC:
+        return False
+    return any(a.modality != "questioned" for a in edge.assertions)
+
+
+def _distances(graph, targets: dict[str, bool], max_length: int) -> dict[str, int]:
+    """Steps from each node to a target (edges into a target, or edges claimed in a target's context)."""
+    dist: dict[str, int] = {}
+    queue: deque[str] = deque()
+    for u, v, data in graph.edges(data="data"):
+        if not _usable(graph, data):
+            continue
+        if v in targets or data.context.get("condition") in targets:
+            if dist.get(u, 99) > 1:
+                dist[u] = 1
+                queue.append(u)
+    for t in targets:
+        dist[t] = 0
+    while queue:
+        node = queue.popleft()
+        if dist[node] >= max_length:
+            continue
+        if graph.nodes[node].get("category") in BLOCKED:
+            continue
+        for u, _, data in graph.in_edges(node, data="data"):
+            if _usable(graph, data) and dist.get(u, 99) > dist[node] + 1:
+                dist[u] = dist[node] + 1
+                queue.append(u)
+    return dist
+
+
+def _claim_step(kg, edge: StatementEdge, graph, ends_in_context: bool = False) -> Step:
+    onto = kg.ontology
+    label = lambda c: onto.terms[c].label if c in onto.terms else c  # noqa: E731
+    contradicted = []
+    statements = graph.graph["statements"]
+    for other_id in sorted(graph.graph["conflicts"].get(edge.statement, ())):
+        other = statements.get(other_id)
+        if other is None:
+            continue
+        for a in _assertion_dicts(kg, other):
+            contradicted.append({**a, "statement": other_id,
+                                 "claim_text": f"{label(other.subject)} {other.predicate} {label(other.object)}"
+                                               f" ({other.polarity})"})
+    return Step("claim", edge.subject, label(edge.subject), edge.predicate, edge.object, label(edge.object),
+                sign=_edge_sign(edge), statement=edge.statement, context=dict(edge.context),
+                assertions=_assertion_dicts(kg, edge), contradicted_by=contradicted, ends_in_context=ends_in_context)
+
+
+def _harm_sign(steps: list[Step], graph, targets: dict[str, bool]) -> int | None:
+    sign = 1
+    for step in steps:
+        if step.kind != "claim":
+            continue
+        if step.sign is None:
+            return None
+        sign *= step.sign
+    last = steps[-1]
+    if last.object in targets:
+        return sign
+    harmful = graph.nodes[last.object].get("harmful", False)
+    return sign * (1 if harmful else -1)
+
+
+def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200,
+            partial: int = 5) -> Explanation:
+    """All mechanism chains of at most ``max_length`` claim steps from ``source`` to ``condition``.
+
+    ``source`` is a tissue, a source-specific MSC class or any cell type (CURIE, label or
+    synonym); ``condition`` a condition. "No chain" is an answer: the explanation is
+    empty and carries the nearest partial chains.
+    """
+    from .errors import InputError
+
+    onto = kg.ontology
+    src = onto.resolve(source)
+    if src.category not in ("CellSource", "CellType", "Intervention", "ProductForm", "Factor"):
+        raise InputError(f"source {source!r} is a {onto.category_label(src.category)}; give a cell source "
+                         "(tissue), a cell type or a therapy")
+    cond = onto.resolve(condition)
+    if cond.category not in ("Condition", "Phenotype", "Outcome"):
+        raise InputError(f"condition {condition!r} is a {onto.category_label(cond.category)}; give a condition")
+    if max_length < 1:
+        raise InputError("max_length must be at least 1")
+    graph = project(kg)
+    targets = _targets(kg, cond.curie)
+    dist = _distances(graph, targets, max_length)
+    starts = _start_nodes(kg, graph, src.curie)
+
+    chains: list[Chain] = []
+    truncated = False
+    seen_paths: set[tuple[str, ...]] = set()
+
+    def emit(prefix: list[Step], steps: list[Step], target: str) -> None:
+        key = tuple(s.statement or f"{s.subject}>{s.object}" for s in [*prefix, *steps])
+        if key in seen_paths:
+            return
+        seen_paths.add(key)
+        all_steps = [*prefix, *steps]
+        chains.append(Chain(all_steps, _harm_sign(all_steps, graph, targets), target, targets.get(target, False)))
+
+    def dfs(node: str, prefix: list[Step], steps: list[Step], visited: set[str]) -> None:
+        nonlocal truncated
+        if len(chains) >= max_chains:
+            truncated = True
+            return
+        budget = max_length - len(steps)
+        if budget <= 0 or node not in graph:
+            return
+        for _, nxt, data in sorted(graph.out_edges(node, data="data"), key=lambda e: e[2].statement):
+            if not _usable(graph, data):
+                continue
+            context_target = data.context.get("condition")
+            if nxt in targets:
+                emit(prefix, [*steps, _claim_step(kg, data, graph)], nxt)
+                continue
+            if context_target in targets:
+                emit(prefix, [*steps, _claim_step(kg, data, graph, ends_in_context=True)], context_target)
+            if nxt in visited or graph.nodes[nxt].get("category") in BLOCKED:
+                continue
+            if dist.get(nxt, 99) > budget - 1:
+                continue  # cannot reach a target in the steps left
+            dfs(nxt, prefix, [*steps, _claim_step(kg, data, graph)], visited | {nxt})
+
+    for start, prefix in starts:
+        if dist.get(start, 99) <= max_length:
+            dfs(start, prefix, [], {start})
+
+    chains.sort(key=Chain.rank_key)
+    result = Explanation(src.curie, src.label, cond.curie, cond.label, chains, max_length, truncated=truncated)
+    if not chains:
+        result.partial = _partial_chains(kg, graph, starts, targets, max_length, partial)
+    generalised_targets = sorted(t for t, g in targets.items() if g)
+    if generalised_targets:
+        result.notes.append("chains ending at a broader condition (" + ", ".join(
+            onto.terms[t].label for t in generalised_targets) + ") are marked as generalised")
+    return result
+
+
+def _partial_chains(kg, graph, starts, targets, max_length: int, limit: int) -> list[Chain]:
+    """The forward chains from the source whose end is nearest the condition (undirected)."""
+    undirected = graph.to_undirected(as_view=True)
+    near: dict[str, int] = {}
+    queue: deque[str] = deque(t for t in targets if t in graph)
+    for t in queue:
+        near[t] = 0
+    while queue:
+        node = queue.popleft()
+        for nxt in undirected.neighbors(node):
+            if nxt not in near:
+                near[nxt] = near[node] + 1
+                queue.append(nxt)
+    found: list[tuple[int, int, Chain]] = []
+
+    def walk(node, prefix, steps, visited):
+        if len(found) > 500:
+            return
+        if steps:
+            chain = Chain([*prefix, *steps], None, steps[-1].object)
+            found.append((near.get(steps[-1].object, 99), -len(steps), chain))
+        if len(steps) >= max_length or node not in graph:
+            return
+        for _, nxt, data in sorted(graph.out_edges(node, data="data"), key=lambda e: e[2].statement):
+            if _usable(graph, data) and nxt not in visited and graph.nodes[nxt].get("category") not in BLOCKED:
+                walk(nxt, prefix, [*steps, _claim_step(kg, data, graph)], visited | {nxt})
+
+    for start, prefix in starts:
+        walk(start, prefix, [], {start})
+    found.sort(key=lambda x: (x[0], x[1], x[2].text()))
+    out, seen = [], set()
+    for _, _, chain in found:
+        if chain.text() not in seen:
+            seen.add(chain.text())
+            out.append(chain)
+        if len(out) >= limit:
+            break
+    return out

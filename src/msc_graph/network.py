@@ -1,0 +1,141 @@
+"""The NetworkX projection of the claims: one node per term, one edge per statement.
+
+Each edge carries the statement's relation, effect sign, polarity, context and every
+assertion behind it (document, party, speaker kind, modality, evidence, paraphrase, anchor),
+so that explanations never need to go back to the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from .namespaces import curie_to_iri
+
+PROJECTION_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+PREFIX oa:  <http://www.w3.org/ns/oa#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?statement ?subject ?predicate ?object ?polarity ?condition ?site ?stage ?donor ?route ?product ?species
+       ?claim ?document ?file ?start ?end ?party ?speaker ?modality ?cue ?evidence_type ?studies ?patients
+       ?paraphrase
+WHERE {
+  ?statement a msc:Statement ; msc:subject ?subject ; msc:predicate ?predicate ; msc:object ?object ;
+      msc:polarity ?polarity .
+  ?assertion msc:asserts ?statement ; msc:claimId ?claim ; msc:inDocument ?document ;
+      msc:creditedParty/rdfs:label ?party ; msc:speakerKind ?speaker ; msc:modality ?modality ;
+      msc:paraphrase ?paraphrase ; oa:hasTarget/oa:hasSelector ?selector ; obo:RO_0002558 ?evidence .
+  ?selector oa:start ?start ; oa:end ?end .
+  ?document msc:fileName ?file .
+  ?evidence msc:evidenceType ?evidence_type .
+  OPTIONAL { ?evidence msc:studyCount ?studies }
+  OPTIONAL { ?evidence msc:patientCount ?patients }
+  OPTIONAL { ?assertion msc:cue ?cue }
+  OPTIONAL { ?statement msc:inCondition ?condition }
+  OPTIONAL { ?statement msc:atSite ?site }
+  OPTIONAL { ?statement msc:atStage ?stage }
+  OPTIONAL { ?statement msc:donorType ?donor }
+  OPTIONAL { ?statement msc:viaRoute ?route }
+  OPTIONAL { ?statement msc:productForm ?product }
+  OPTIONAL { ?statement msc:inSpecies ?species }
+}
+"""
+
+CONFLICT_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+SELECT ?a ?b WHERE { ?a msc:conflictsWith ?b }
+"""
+
+
+@dataclass
+class EvidenceItem:
+    """One assertion behind an edge."""
+
+    claim: str
+    document: str
+    start: int
+    end: int
+    party: str
+    speaker: str
+    modality: str
+    cue: str | None
+    evidence_type: str
+    evidence_rank: int
+    studies: int | None
+    patients: int | None
+    paraphrase: str
+    quote: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class StatementEdge:
+    statement: str
+    subject: str
+    predicate: str
+    object: str
+    sign: int
+    polarity: str
+    context: dict[str, str]
+    assertions: list[EvidenceItem] = field(default_factory=list)
+
+    @property
+    def documents(self) -> set[str]:
+        return {a.document for a in self.assertions}
+
+    @property
+    def best_evidence(self) -> int:
+        return max((a.evidence_rank for a in self.assertions), default=0)
+
+
+def project(kg) -> nx.MultiDiGraph:
+    """The claim graph of a loaded :class:`~msc_graph.graph.KnowledgeGraph` (cached on it)."""
+    if "network" in kg._cache:
+        return kg._cache["network"]
+    onto = kg.ontology
+    keys = {v: k for k, v in onto.values["SpeakerKind"].items()}
+    modalities = {v: k for k, v in onto.values["Modality"].items()}
+    pred_by_curie = {p.curie: p for p in onto.predicates.values()}
+    _, rows = kg.select(PROJECTION_QUERY)
+    edges: dict[str, StatementEdge] = {}
+    for row in rows:
+        sid = row["statement"].rsplit("/", 1)[-1]
+        edge = edges.get(sid)
+        if edge is None:
+            pred = pred_by_curie[row["predicate"]]
+            context = {k: row[k] for k in ("condition", "site", "stage", "donor", "route", "product", "species")
+                       if row.get(k)}
+            edge = edges[sid] = StatementEdge(
+                sid, row["subject"], pred.key, row["object"], pred.sign,
+                "positive" if row["polarity"] == "msc:Positive" else "negative", context)
+        if any(a.claim == row["claim"] for a in edge.assertions):
+            continue
+        edge.assertions.append(EvidenceItem(
+            claim=row["claim"], document=row["file"], start=row["start"], end=row["end"], party=row["party"],
+            speaker=keys[curie_to_iri(row["speaker"])], modality=modalities[curie_to_iri(row["modality"])],
+            cue=row.get("cue"), evidence_type=row["evidence_type"],
+            evidence_rank=onto.evidence_rank.get(row["evidence_type"], 1),
+            studies=row.get("studies"), patients=row.get("patients"), paraphrase=row["paraphrase"],
+        ))
+    graph = nx.MultiDiGraph()
+    for edge in edges.values():
+        for node in (edge.subject, edge.object):
+            if node not in graph:
+                term = onto.terms.get(node)
+                graph.add_node(node, label=term.label if term else node, category=term.category if term else None,
+                               harmful=bool(term and term.harmful))
+        edge.assertions.sort(key=lambda a: a.claim)
+        graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
+    conflicts: dict[str, set[str]] = {}
+    for row in kg.select(CONFLICT_QUERY)[1]:
+        a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
+        conflicts.setdefault(a, set()).add(b)
+    graph.graph["conflicts"] = conflicts
+    graph.graph["statements"] = edges
+    kg._cache["network"] = graph
+    return graph
