@@ -68,7 +68,8 @@ def default_claims() -> dict[str, dict]:
                         "publisher": {"label": "Beta News", "kind": "publisher"}},
             "claims": [
                 {"id": "t002-c001", "subject": "bone marrow MSC", "predicate": "increases",
-                 "object": "cartilage repair", "context": {"stage": "severe stage"}, "modality": "asserted",
+                 "object": "cartilage repair", "context": {"stage": "severe stage", "condition": "arthritis"},
+                 "modality": "asserted",
                  "party": "trial", "evidence": {"type": "clinical trial", "patients": 12},
                  "anchor": anchor("f002_beta", "A small trial found that marrow cells regrow cartilage even in severe arthritis."),
                  "paraphrase": "A trial reportedly saw cartilage return after marrow MSCs in advanced disease.",

@@ -66,3 +66,12 @@ def test_every_registered_document_matches_the_corpus():
     corpus = Corpus(CORPUS)
     for doc in curation().documents.values():
         assert corpus.documents[doc.id].sha256 == doc.sha256, doc.id
+
+
+def test_every_document_is_fully_covered():
+    from msc_graph.coverage import coverage
+
+    corpus = Corpus(CORPUS)
+    for result in coverage(curation(), corpus):
+        uncovered = [corpus.document(result.document).text[s:e][:80] for s, e in result.uncovered]
+        assert uncovered == [], result.document

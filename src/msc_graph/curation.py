@@ -485,13 +485,17 @@ def load_curation(
     references: dict[str, Reference] = {}
     assertions: list[Assertion] = []
     skips: list[Skip] = []
-    seen_files: dict[str, Path] = {}
     for path in claim_files(directory / "claims"):
         reader = _FileReader(path, onto, corpus, documents, problems)
         doc_id, p, r, a, s = reader.read()
         if doc_id is None:
             continue
-        seen_files.setdefault(doc_id, path)
+        # a long document may be split into <doc>.yaml and <doc>.<part>.yaml; shared ids must agree
+        for label, new, old in (("party", p, parties), ("reference", r, references)):
+            for key, value in new.items():
+                if key in old and old[key] != value:
+                    problems.add(f"{label} {key.split('/', 1)[1]!r} of {doc_id} is defined differently in "
+                                 "another file of the same document; use one definition", where=display_path(path))
         parties.update(p)
         references.update(r)
         assertions.extend(a)
