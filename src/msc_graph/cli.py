@@ -389,12 +389,15 @@ def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, 
 @click.option("--max-length", default=5, show_default=True, help="Most claim steps in a chain.")
 @click.option("--max-chains", default=200, show_default=True, help="Stop the search after this many chains.")
 @click.option("--limit", default=10, show_default=True, help="Chains to print in the text output.")
+@click.option("--no-generalise", is_flag=True,
+              help="Use only claims about the source's own cells (no inheritance from MSCs in general).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "table", "csv"]), default="text")
 @corpus_option
 @handle_errors
-def explain_command(source, condition, max_length, max_chains, limit, fmt, corpus_path):
+def explain_command(source, condition, max_length, max_chains, limit, no_generalise, fmt, corpus_path):
     """How is SOURCE claimed to affect CONDITION? Every chain, step by step, with its assertions."""
-    result = _kg(corpus_path).explain(source, condition, max_length=max_length, max_chains=max_chains)
+    result = _kg(corpus_path).explain(source, condition, max_length=max_length, max_chains=max_chains,
+                                      generalise=not no_generalise)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt in ("table", "csv"):
@@ -402,6 +405,21 @@ def explain_command(source, condition, max_length, max_chains, limit, fmt, corpu
         print_rows(table.rows, table.columns, fmt)
     else:
         click.echo(result.text(limit=limit))
+
+
+
+@main.command(name="contradictions")
+@click.option("--within", is_flag=True, help="Only conflicts inside one document.")
+@click.option("--between", is_flag=True, help="Only conflicts between documents.")
+@click.option("--format", "fmt", type=FORMATS, default="table")
+@corpus_option
+@handle_errors
+def contradictions_command(within: bool, between: bool, fmt: str, corpus_path) -> None:
+    """Where the documents disagree (or a document disagrees with itself): both sides, with their claims."""
+    same = True if within else False if between else None
+    table = _kg(corpus_path).contradictions(same_document=same)
+    print_rows(table.rows, ["left_text", "left_claims", "right_text", "right_claims", "same_document"]
+               if fmt == "table" else table.columns, fmt)
 
 
 if __name__ == "__main__":  # pragma: no cover

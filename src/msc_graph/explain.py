@@ -136,6 +136,7 @@ class Explanation:
     partial: list[Chain] = field(default_factory=list)
     truncated: bool = False
     notes: list[str] = field(default_factory=list)
+    generalised: bool = True
 
     @property
     def found(self) -> bool:
@@ -171,7 +172,8 @@ class Explanation:
                  f"({self.condition})?"]
         if not self.chains:
             lines.append(f"No document claims a chain of at most {self.max_length} steps from "
-                         f"{self.source_label} to {self.condition_label}.")
+                         f"{self.source_label} to {self.condition_label}"
+                         f"{'' if self.generalised else ' for these cells specifically'}.")
             if self.partial:
                 lines.append("Nearest partial chains:")
                 for chain in self.partial:
@@ -229,7 +231,7 @@ def _assertion_dicts(kg, edge: StatementEdge) -> list[dict[str, Any]]:
     return out
 
 
-def _start_nodes(kg, graph, source: str) -> list[tuple[str, list[Step]]]:
+def _start_nodes(kg, graph, source: str, generalise: bool = True) -> list[tuple[str, list[Step]]]:
     """Start nodes with the prefix steps that lead to them from the source."""
     onto = kg.ontology
     label = lambda c: onto.terms[c].label if c in onto.terms else c  # noqa: E731
@@ -253,6 +255,8 @@ def _start_nodes(kg, graph, source: str) -> list[tuple[str, list[Step]]]:
             continue
         seen.add(node)
         expanded.append((node, prefix))
+        if not generalise:
+            continue
         specific = label(node)
         for ancestor in onto.ancestors(node):
             if ancestor in seen or onto.terms.get(ancestor, None) is None or onto.terms[ancestor].category != "CellType":
@@ -261,7 +265,7 @@ def _start_nodes(kg, graph, source: str) -> list[tuple[str, list[Step]]]:
             note = f"claimed for {label(ancestor)} in general, not for {specific}"
             expanded.append((ancestor, [*prefix, Step("generalise", node, specific, "is a", ancestor,
                                                       label(ancestor), generalised=note)]))
-    for cell, prefix in list(expanded):
+    for cell, prefix in list(expanded) if generalise else []:
         for therapy in onto.related_inverse(cell, INPUT_RELATION):
             if therapy in seen:
                 continue
@@ -269,17 +273,15 @@ def _start_nodes(kg, graph, source: str) -> list[tuple[str, list[Step]]]:
             note = f"claimed for {label(therapy)}, a therapy with {label(cell)}"
             expanded.append((therapy, [*prefix, Step("therapy", cell, label(cell), "used in", therapy,
                                                      label(therapy), generalised=note)]))
-            for sub in onto.descendants(therapy):
-                pass
     return expanded
 
 
-def _targets(kg, condition: str) -> dict[str, bool]:
+def _targets(kg, condition: str, generalise: bool = True) -> dict[str, bool]:
     """Target nodes: the condition and its subclasses (False), its superclasses (True = generalised)."""
     onto = kg.ontology
     targets = {condition: False}
     targets.update({d: False for d in onto.descendants(condition)})
-    for ancestor in onto.ancestors(condition):
+    for ancestor in onto.ancestors(condition) if generalise else []:
         term = onto.terms.get(ancestor)
         if term is not None and term.category == "Condition":
             targets.setdefault(ancestor, True)
@@ -352,8 +354,11 @@ def _harm_sign(steps: list[Step], graph, targets: dict[str, bool]) -> int | None
 
 
 def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200,
-            partial: int = 5) -> Explanation:
+            partial: int = 5, generalise: bool = True) -> Explanation:
     """All mechanism chains of at most ``max_length`` claim steps from ``source`` to ``condition``.
+
+    With ``generalise=False`` only claims about the source's own cells and about the
+    condition itself (or its subclasses) are used: no inheritance from MSCs in general.
 
     ``source`` is a tissue, a source-specific MSC class or any cell type (CURIE, label or
     synonym); ``condition`` a condition. "No chain" is an answer: the explanation is
@@ -372,9 +377,9 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
     if max_length < 1:
         raise InputError("max_length must be at least 1")
     graph = project(kg)
-    targets = _targets(kg, cond.curie)
+    targets = _targets(kg, cond.curie, generalise)
     dist = _distances(graph, targets, max_length)
-    starts = _start_nodes(kg, graph, src.curie)
+    starts = _start_nodes(kg, graph, src.curie, generalise)
 
     chains: list[Chain] = []
     truncated = False
@@ -416,7 +421,10 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
             dfs(start, prefix, [], {start})
 
     chains.sort(key=Chain.rank_key)
-    result = Explanation(src.curie, src.label, cond.curie, cond.label, chains, max_length, truncated=truncated)
+    result = Explanation(src.curie, src.label, cond.curie, cond.label, chains, max_length, truncated=truncated,
+                         generalised=generalise)
+    if not generalise:
+        result.notes.append("generalisation off: only claims about the source's own cells and the condition itself")
     if not chains:
         result.partial = _partial_chains(kg, graph, starts, targets, max_length, partial)
     generalised_targets = sorted(t for t, g in targets.items() if g)

@@ -145,6 +145,13 @@ class KnowledgeGraph:
             out["quote"] = self.quote(row["file"], row["start"], row["end"])
         return out
 
+    def contradictions(self, *, same_document: bool | None = None) -> Table:
+        """Pairs of conflicting statements with the claims and documents on each side."""
+        table = self.query("conflicts")
+        if same_document is not None:
+            table.rows = [r for r in table.rows if bool(r.get("same_document")) == same_document]
+        return table
+
     # ------------------------------------------------------------------ explanation
     def network(self):
         """The NetworkX projection of the claims (one edge per statement), cached."""
@@ -152,11 +159,13 @@ class KnowledgeGraph:
 
         return project(self)
 
-    def explain(self, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200):
+    def explain(self, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200,
+                generalise: bool = True):
         """Mechanism chains from a cell source to a condition; see :func:`msc_graph.explain.explain`."""
         from .explain import explain
 
-        return explain(self, source, condition, max_length=max_length, max_chains=max_chains)
+        return explain(self, source, condition, max_length=max_length, max_chains=max_chains,
+                       generalise=generalise)
 
     def quote(self, document: str, start: int, end: int) -> str | None:
         """The anchored text, resolved from the corpus at run time (None without a corpus)."""

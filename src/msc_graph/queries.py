@@ -9,7 +9,7 @@ Each file starts with a header the CLI shows as help::
 
 Parameter types: ``term`` (CURIE, label or synonym), ``relation`` (claim relation key),
 ``document`` (id, file name or number), ``speaker`` (speaker kind key), ``modality``,
-``category`` (category name), ``text`` and ``number``. Values are bound (pyoxigraph
+``category`` (category name), ``statement`` (statement id), ``text`` and ``number``. Values are bound (pyoxigraph
 substitutions, or a VALUES block for remote endpoints), never pasted into the text, and
 each parameter variable must occur in a required (non-OPTIONAL) pattern and in the SELECT
 projection (Oxigraph substitutes only projected variables).
@@ -27,7 +27,7 @@ from .errors import QueryError, UnknownTermError
 
 _HEADER = re.compile(r"^#\s*(title|question|params|returns):\s*(.*)$")
 _PARAM = re.compile(r"\?(\w+)\s*\(([^)]*)\)")
-PARAM_TYPES = ("term", "relation", "document", "speaker", "modality", "category", "text", "number")
+PARAM_TYPES = ("term", "relation", "document", "speaker", "modality", "category", "statement", "text", "number")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def bind_value(param: Parameter, value: Any, kg) -> Any:
     """Turn a user value into an RDF term for a typed parameter (pyoxigraph term)."""
     import pyoxigraph as ox
 
-    from .namespaces import DOCUMENT, MSC
+    from .namespaces import DOCUMENT
 
     if param.type == "term":
         return ox.NamedNode(kg.ontology.resolve(str(value)).iri)
@@ -112,7 +112,14 @@ def bind_value(param: Parameter, value: Any, kg) -> Any:
         if str(value) not in kg.ontology.categories:
             close = difflib.get_close_matches(str(value), sorted(kg.ontology.categories), n=3)
             raise UnknownTermError("category", str(value), [repr(c) for c in close] or None)
-        return ox.NamedNode(str(MSC[str(value)]) if False else "https://w3id.org/msc-graph/" + str(value))
+        return ox.NamedNode("https://w3id.org/msc-graph/" + str(value))
+    if param.type == "statement":
+        from .namespaces import STATEMENT
+
+        text = str(value).rsplit("/", 1)[-1]
+        if not re.fullmatch(r"s[0-9a-f]{16}", text):
+            raise QueryError(f"parameter ?{param.name} takes a statement id such as s0bbf9a748f72d1d1, got {value!r}")
+        return ox.NamedNode(str(STATEMENT[text]))
     if param.type == "number":
         try:
             return ox.Literal(str(int(value)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
