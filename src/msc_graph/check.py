@@ -165,9 +165,8 @@ def run_check(*, corpus: Corpus | None, reference_folder: Path | None, hermit: b
     from .build import canonical_graph, compile_abox, rdf_xml
     from .curation import load_curation
     from .ontology import load_ontology, tbox_graph
-    from .reference import ReferenceTables
-
     from .paths import ontology_dir
+    from .reference import ReferenceTables
 
     directory = ontology_directory or ontology_dir()
     report = CheckReport()

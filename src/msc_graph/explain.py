@@ -241,10 +241,19 @@ def _start_nodes(kg, graph, source: str, generalise: bool = True) -> list[tuple[
         for cell in onto.related_inverse(source, SOURCE_RELATION):
             starts.append((cell, [Step("source", source, term.label, "source of", cell, label(cell))]))
         # claims that cells derive from this tissue ("MSCs come from bone marrow")
-        for subject, _, data in graph.in_edges(source, data="data"):
+        specific_cells = set(onto.related_inverse(source, SOURCE_RELATION))
+        for subject, _, data in graph.in_edges(source, data="data") if source in graph else []:
             if data.predicate == "derives_from" and data.polarity == "positive":
+                # "MSCs come from bone marrow": the claims about MSCs that follow are about MSCs in
+                # general, not about cells from this tissue, unless the subject is source-specific
+                general = subject not in specific_cells
+                if general and not generalise:
+                    continue
+                note = (f"claimed for {label(subject)} in general; the document names {term.label} as one "
+                        "of their sources") if general else None
                 step = Step("source", source, term.label, "source of (claimed)", subject, label(subject),
-                            statement=data.statement, assertions=_assertion_dicts(kg, data), context=data.context)
+                            statement=data.statement, assertions=_assertion_dicts(kg, data), context=data.context,
+                            generalised=note)
                 starts.append((subject, [step]))
     else:
         starts.append((source, []))
@@ -408,9 +417,11 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
             if nxt in targets:
                 emit(prefix, [*steps, _claim_step(kg, data, graph)], nxt)
                 continue
+            if nxt in visited:
+                continue  # chains are cycle-free, including the source prefix
             if context_target in targets:
                 emit(prefix, [*steps, _claim_step(kg, data, graph, ends_in_context=True)], context_target)
-            if nxt in visited or graph.nodes[nxt].get("category") in BLOCKED:
+            if graph.nodes[nxt].get("category") in BLOCKED:
                 continue
             if dist.get(nxt, 99) > budget - 1:
                 continue  # cannot reach a target in the steps left
@@ -418,7 +429,7 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
 
     for start, prefix in starts:
         if dist.get(start, 99) <= max_length:
-            dfs(start, prefix, [], {start})
+            dfs(start, prefix, [], {start, *(s.subject for s in prefix)})
 
     chains.sort(key=Chain.rank_key)
     result = Explanation(src.curie, src.label, cond.curie, cond.label, chains, max_length, truncated=truncated,
@@ -462,7 +473,7 @@ def _partial_chains(kg, graph, starts, targets, max_length: int, limit: int) -> 
                 walk(nxt, prefix, [*steps, _claim_step(kg, data, graph)], visited | {nxt})
 
     for start, prefix in starts:
-        walk(start, prefix, [], {start})
+        walk(start, prefix, [], {start, *(s.subject for s in prefix)})
     found.sort(key=lambda x: (x[0], x[1], x[2].text()))
     out, seen = [], set()
     for _, _, chain in found:
