@@ -103,3 +103,33 @@ def test_an_honest_no_chain_answer(kg):
     # with generalisation the chains exist, and every one is marked as generalised
     general = kg.explain("amniotic fluid", "diabetic nephropathy")
     assert general.found and all(c.generalised_steps for c in general.chains)
+
+
+def test_donor_type_filters_steps(kg):
+    allo = kg.explain("mesenchymal stem cell", "knee osteoarthritis", donor="allogeneic")
+    auto = kg.explain("mesenchymal stem cell", "knee osteoarthritis", donor="autologous")
+    allo_ctx = {s.context.get("donor") for c in allo.chains for s in c.steps}
+    auto_ctx = {s.context.get("donor") for c in auto.chains for s in c.steps}
+    assert "OBI:0000171" not in allo_ctx and "OBI:0000057" not in auto_ctx
+    assert "OBI:0000057" in allo_ctx  # the allogeneic claims of the medical-tourism article are used
+
+
+def test_every_source_reaches_every_discussed_condition_with_traceable_steps(kg):
+    """For every cell source named in the documents and every condition they discuss, explain
+    answers, and every claim step of every chain traces to a document span."""
+    onto = kg.ontology
+    sources = sorted({r["curie"] for r in kg.entities(category="CellSource")
+                      if kg.query("entity-claims", entity=r["curie"]).rows})
+    conditions = sorted({r["curie"] for r in kg.entities(category="Condition")
+                         if len(kg.query("entity-claims", entity=r["curie"])) >= 3})
+    assert len(sources) >= 6 and len(conditions) >= 8
+    for source in sources:
+        for condition in conditions:
+            result = kg.explain(source, condition, max_length=4, max_chains=50)
+            for chain in result.chains:
+                for step in chain.steps:
+                    if step.kind == "claim":
+                        assert step.assertions, (source, condition)
+                        for a in step.assertions:
+                            assert a["quote"] and a["document"] in {f"{d}.txt" for d in kg.document_ids}
+            assert onto.terms[source] and result.text()

@@ -391,13 +391,14 @@ def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, 
 @click.option("--limit", default=10, show_default=True, help="Chains to print in the text output.")
 @click.option("--no-generalise", is_flag=True,
               help="Use only claims about the source's own cells (no inheritance from MSCs in general).")
+@click.option("--donor", help="autologous or allogeneic: leave out steps claimed only for the other donor type.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "table", "csv"]), default="text")
 @corpus_option
 @handle_errors
-def explain_command(source, condition, max_length, max_chains, limit, no_generalise, fmt, corpus_path):
+def explain_command(source, condition, max_length, max_chains, limit, no_generalise, donor, fmt, corpus_path):
     """How is SOURCE claimed to affect CONDITION? Every chain, step by step, with its assertions."""
     result = _kg(corpus_path).explain(source, condition, max_length=max_length, max_chains=max_chains,
-                                      generalise=not no_generalise)
+                                      generalise=not no_generalise, donor=donor)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt in ("table", "csv"):

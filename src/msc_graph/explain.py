@@ -190,6 +190,8 @@ class Explanation:
                 head = f"   - {step.subject_label} --{step.predicate}--> {step.object_label}"
                 if step.generalised:
                     head += f"  [generalised: {step.generalised}]"
+                if step.context.get("donor"):
+                    head += f"  [donor: {step.context['donor']}]"
                 if step.kind in ("source", "generalise", "therapy") and not step.assertions:
                     head += "  [ontology]"
                 lines.append(head)
@@ -363,11 +365,13 @@ def _harm_sign(steps: list[Step], graph, targets: dict[str, bool]) -> int | None
 
 
 def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200,
-            partial: int = 5, generalise: bool = True) -> Explanation:
+            partial: int = 5, generalise: bool = True, donor: str | None = None) -> Explanation:
     """All mechanism chains of at most ``max_length`` claim steps from ``source`` to ``condition``.
 
     With ``generalise=False`` only claims about the source's own cells and about the
     condition itself (or its subclasses) are used: no inheritance from MSCs in general.
+    With ``donor`` ("autologous" or "allogeneic") steps claimed for the other donor type are
+    left out, and steps claimed for this donor type say so.
 
     ``source`` is a tissue, a source-specific MSC class or any cell type (CURIE, label or
     synonym); ``condition`` a condition. "No chain" is an answer: the explanation is
@@ -385,6 +389,7 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
         raise InputError(f"condition {condition!r} is a {onto.category_label(cond.category)}; give a condition")
     if max_length < 1:
         raise InputError("max_length must be at least 1")
+    donor_curie = onto.resolve(donor, category="DonorType").curie if donor else None
     graph = project(kg)
     targets = _targets(kg, cond.curie, generalise)
     dist = _distances(graph, targets, max_length)
@@ -413,6 +418,8 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
         for _, nxt, data in sorted(graph.out_edges(node, data="data"), key=lambda e: e[2].statement):
             if not _usable(graph, data):
                 continue
+            if donor_curie and data.context.get("donor") not in (None, donor_curie):
+                continue  # claimed for the other donor type
             context_target = data.context.get("condition")
             if nxt in targets:
                 emit(prefix, [*steps, _claim_step(kg, data, graph)], nxt)
@@ -436,6 +443,9 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
                          generalised=generalise)
     if not generalise:
         result.notes.append("generalisation off: only claims about the source's own cells and the condition itself")
+    if donor_curie:
+        result.notes.append(f"donor type {onto.terms[donor_curie].label}: steps claimed only for the other donor "
+                            "type are left out")
     if not chains:
         result.partial = _partial_chains(kg, graph, starts, targets, max_length, partial)
     generalised_targets = sorted(t for t, g in targets.items() if g)

@@ -160,12 +160,12 @@ class KnowledgeGraph:
         return project(self)
 
     def explain(self, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200,
-                generalise: bool = True):
+                generalise: bool = True, donor: str | None = None):
         """Mechanism chains from a cell source to a condition; see :func:`msc_graph.explain.explain`."""
         from .explain import explain
 
         return explain(self, source, condition, max_length=max_length, max_chains=max_chains,
-                       generalise=generalise)
+                       generalise=generalise, donor=donor)
 
     def quote(self, document: str, start: int, end: int) -> str | None:
         """The anchored text, resolved from the corpus at run time (None without a corpus)."""
