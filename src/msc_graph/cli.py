@@ -423,5 +423,28 @@ def contradictions_command(within: bool, between: bool, fmt: str, corpus_path) -
                if fmt == "table" else table.columns, fmt)
 
 
+
+@main.command(name="viz")
+@click.option("--source", help="Cell source: with --condition, the chains of the explanation highlighted.")
+@click.option("--condition", help="Condition, with --source.")
+@click.option("--document", help="Only the claims of this document.")
+@click.option("--entity", help="Only the neighbourhood of this entity.")
+@click.option("--radius", default=1, show_default=True, help="Neighbourhood radius for --entity.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
+@corpus_option
+@handle_errors
+def viz_command(source, condition, document, entity, radius, output, corpus_path):
+    """Write an interactive, self-contained HTML graph (works with no network at all)."""
+    chosen = [x for x in ((source or condition), document, entity) if x]
+    if len(chosen) > 1:
+        from .errors import InputError
+
+        raise InputError("choose one view: --source/--condition, --document or --entity")
+    view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity,
+                                 radius=radius)
+    path = view.write(output)
+    click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

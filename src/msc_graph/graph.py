@@ -167,6 +167,14 @@ class KnowledgeGraph:
         return explain(self, source, condition, max_length=max_length, max_chains=max_chains,
                        generalise=generalise, donor=donor)
 
+    def view(self, *, source: str | None = None, condition: str | None = None, document: str | None = None,
+             entity: str | None = None, explanation=None, radius: int = 1):
+        """The interactive graph page (pyvis/vis-network), offline; shows inline in Jupyter."""
+        from .render import graph_view
+
+        return graph_view(self, source=source, condition=condition, document=document, entity=entity,
+                          explanation=explanation, radius=radius)
+
     def quote(self, document: str, start: int, end: int) -> str | None:
         """The anchored text, resolved from the corpus at run time (None without a corpus)."""
         if self.corpus is None:
