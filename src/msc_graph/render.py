@@ -181,9 +181,10 @@ def graph_view(kg, *, source: str | None = None, condition: str | None = None, d
     node_data = {}
     for node in node_ids:
         term = onto.terms.get(node)
+        attrs = graph.nodes[node]
         node_data[node] = {
-            "label": term.label if term else node, "curie": node,
-            "category": onto.category_label(term.category if term else None),
+            "label": term.label if term else attrs.get("label", node), "curie": node,
+            "category": onto.category_label(term.category if term else attrs.get("category")),
             "definition": term.definition if term else None,
             "synonyms": list(term.synonyms) if term else [],
             "focus": node in focus_nodes,
