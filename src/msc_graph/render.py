@@ -178,10 +178,31 @@ def graph_view(kg, *, source: str | None = None, condition: str | None = None, d
                  "evidence_label": onto.terms[a.evidence_type].label if a.evidence_type in onto.terms else a.evidence_type}
                 for a in e.assertions],
         }
+    # the ontology steps of the chains (tissue -> cells, class -> superclass, cells -> therapy)
+    onto_steps = {}
+    for chain in explanation.chains if explanation is not None else []:
+        for step in chain.steps:
+            if step.kind != "claim" and not step.statement:
+                onto_steps[f"ontology:{step.subject}>{step.object}"] = step
+    for key, step in sorted(onto_steps.items()):
+        for node in (step.subject, step.object):
+            if node not in node_ids:
+                node_ids.append(node)
+                term = onto.terms.get(node)
+                colour, shape, _ = CATEGORY_STYLE.get(term.category if term else "", OTHER_STYLE)
+                inside = shape in ("box", "ellipse")
+                net.add_node(node, label=_short(term.label if term else node), color=colour, shape=shape, size=14,
+                             font={"size": 14, "color": "#ffffff" if inside else "#222222"})
+        net.add_edge(step.subject, step.object, id=key, label=step.predicate, color="#9e9e9e", width=2,
+                     dashes=[2, 4], arrows={"to": {"enabled": True, "type": "arrow"}}, font={"size": 11})
+        edge_data[key] = {"subject": step.subject_label, "object": step.object_label, "predicate": step.predicate,
+                          "polarity": "positive", "context": {}, "condition": None, "conflicts": [],
+                          "highlight": True, "assertions": [], "ontology": step.generalised or
+                          "an ontology axiom (TBox), not a claim of any document"}
     node_data = {}
     for node in node_ids:
         term = onto.terms.get(node)
-        attrs = graph.nodes[node]
+        attrs = graph.nodes[node] if node in graph else {}
         node_data[node] = {
             "label": term.label if term else attrs.get("label", node), "curie": node,
             "category": onto.category_label(term.category if term else attrs.get("category")),
@@ -189,9 +210,10 @@ def graph_view(kg, *, source: str | None = None, condition: str | None = None, d
             "synonyms": list(term.synonyms) if term else [],
             "focus": node in focus_nodes,
         }
+    categories_shown = {(graph.nodes[n].get("category") if n in graph else getattr(onto.terms.get(n), "category", None))
+                        for n in node_ids}
     legend = [{"category": onto.category_label(cat), "key": cat, "colour": colour, "shape": shape}
-              for cat, (colour, shape, _) in CATEGORY_STYLE.items()
-              if any(graph.nodes[n].get("category") == cat for n in node_ids)]
+              for cat, (colour, shape, _) in CATEGORY_STYLE.items() if cat in categories_shown]
     filters = {
         "document": sorted({a.document for e in edges for a in e.assertions}),
         "speaker": sorted({a.speaker for e in edges for a in e.assertions}),
@@ -215,7 +237,7 @@ def graph_view(kg, *, source: str | None = None, condition: str | None = None, d
     }
     page = _TEMPLATE.replace("__TITLE__", html.escape(title)).replace("__VIS__", _vis_js()).replace(
         "__DATA__", _json_for_html(payload))
-    return GraphView(page, title, len(node_ids), len(edges))
+    return GraphView(page, title, len(node_ids), len(edges) + len(onto_steps))
 
 
 def _short(label: str, n: int = 32) -> str:
@@ -348,10 +370,10 @@ _TEMPLATE = """<!DOCTYPE html>
     var visibleNodes = {}, edgeUpdates = [];
     data.edges.forEach(function (e) {
       var d = data.edgeData[e.id];
-      var ok = d.assertions.some(function (a) {
+      var ok = d.ontology ? true : d.assertions.some(function (a) {
         return (!f.document || a.document === f.document) && (!f.speaker || a.speaker === f.speaker) &&
                (!f.modality || a.modality === f.modality) && (!f.evidence || a.evidence_label === f.evidence); });
-      if (f.condition && d.condition !== f.condition) ok = false;
+      if (f.condition && !d.ontology && d.condition !== f.condition) ok = false;
       if (only && !d.highlight) ok = false;
       if (ok) { visibleNodes[e.from] = true; visibleNodes[e.to] = true; }
       edgeUpdates.push({id: e.id, hidden: !ok});
@@ -403,6 +425,7 @@ _TEMPLATE = """<!DOCTYPE html>
     var ctx = Object.keys(d.context).map(function (k) { return k + ": " + d.context[k]; }).join("; ");
     if (ctx) box.appendChild(el("div", "context: " + ctx, "muted"));
     if (d.conflicts.length) box.appendChild(el("div", "conflicts with " + d.conflicts.length + " other statement(s)"));
+    if (d.ontology) box.appendChild(el("div", "ontology step: " + d.ontology, "muted"));
     d.assertions.forEach(function (a) {
       var div = el("div", null, "assertion");
       div.appendChild(el("div", a.paraphrase));
