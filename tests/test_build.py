@@ -25,12 +25,19 @@ def test_build_is_byte_for_byte_deterministic(tmp_path, project):
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
         env = {**project.env(), "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "msc_graph", "build", "--output", str(out)], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "msc_graph", "build", "--output", str(out)], env=env, check=True, capture_output=True
+        )
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
     assert outputs[0] == outputs[1]
-    assert set(outputs[0]) == {"msc-graph.ttl", "msc-graph.nt", "msc-graph.owl", "msc-graph.jsonld", "tbox.owl",
-                               "manifest.json"}
+    assert set(outputs[0]) == {
+        "msc-graph.ttl",
+        "msc-graph.nt",
+        "msc-graph.owl",
+        "msc-graph.jsonld",
+        "tbox.owl",
+        "manifest.json",
+    }
     assert os.environ.get("PYTHONHASHSEED") != "x"
 
 
@@ -74,11 +81,20 @@ def test_same_statement_from_two_documents_is_one_node(tmp_path):
     from fixture_project import anchor, default_claims
 
     claims = default_claims()
-    claims["f002_beta"]["claims"].append({
-        "id": "t002-c003", "subject": "CL:0002540", "predicate": "produces", "object": "PR:000001471",
-        "context": {"site": "knee"}, "modality": "asserted", "party": "publisher", "evidence": "ECO:0000204",
-        "anchor": anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
-        "paraphrase": "Repeated here only to test statement identity across documents."})
+    claims["f002_beta"]["claims"].append(
+        {
+            "id": "t002-c003",
+            "subject": "CL:0002540",
+            "predicate": "produces",
+            "object": "PR:000001471",
+            "context": {"site": "knee"},
+            "modality": "asserted",
+            "party": "publisher",
+            "evidence": "ECO:0000204",
+            "anchor": anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
+            "paraphrase": "Repeated here only to test statement identity across documents.",
+        }
+    )
     project = make_project(tmp_path, claims)
     curation, _ = load_curation(project.ontology, corpus=Corpus(project.corpus))
     ids = {a.id: a.statement.id for a in curation.assertions}
@@ -103,11 +119,19 @@ def test_opposite_polarity_is_detected_automatically(tmp_path):
     from fixture_project import anchor, default_claims
 
     claims = default_claims()
-    claims["f002_beta"]["claims"].append({
-        "id": "t002-c003", "subject": "stem cell", "predicate": "increases", "object": "cartilage repair",
-        "modality": "asserted", "party": "publisher", "evidence": "ECO:0000204",
-        "anchor": anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
-        "paraphrase": "A positive counterpart of the negated fixture claim, with no stage given."})
+    claims["f002_beta"]["claims"].append(
+        {
+            "id": "t002-c003",
+            "subject": "stem cell",
+            "predicate": "increases",
+            "object": "cartilage repair",
+            "modality": "asserted",
+            "party": "publisher",
+            "evidence": "ECO:0000204",
+            "anchor": anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
+            "paraphrase": "A positive counterpart of the negated fixture claim, with no stage given.",
+        }
+    )
     project = make_project(tmp_path, claims)
     corpus = Corpus(project.corpus)
     curation, _ = load_curation(project.ontology, corpus=corpus)

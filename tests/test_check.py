@@ -65,10 +65,12 @@ def test_copied_paraphrase_is_flagged(tmp_path):
     claims = default_claims()
     claims["f002_beta"]["claims"][1]["paraphrase"] = "Inflammation drives knee osteoarthritis, the page says."
     claims["f001_alpha"]["claims"][0]["paraphrase"] = (
-        "Bone marrow stem cells release interleukin ten into the knee joint.")
+        "Bone marrow stem cells release interleukin ten into the knee joint."
+    )
     project = make_project(tmp_path, claims)
-    report = run_check(corpus=Corpus(project.corpus), reference_folder=None, hermit=False,
-                       ontology_directory=project.ontology)
+    report = run_check(
+        corpus=Corpus(project.corpus), reference_folder=None, hermit=False, ontology_directory=project.ontology
+    )
     assert any("t001-c001" in p and "copies the source" in p for p in report.sections["paraphrase"])
     assert copied_run("a b c d e f g h", "x a b c d e f g h y") == "a b c d e f g h"
 
@@ -85,7 +87,8 @@ def test_obsolete_obo_term_is_caught(project):
     (project.ontology / "extra.ttl").write_text(
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix obo: <http://purl.obolibrary.org/obo/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix msc: <https://w3id.org/msc-graph/> .\n"
-        'obo:GO_0070997 a owl:Class ; rdfs:label "neuron death" ; msc:category msc:Mechanism .\n')
+        'obo:GO_0070997 a owl:Class ; rdfs:label "neuron death" ; msc:category msc:Mechanism .\n'
+    )
     report = run_check(corpus=None, reference_folder=REFERENCE, hermit=False, ontology_directory=project.ontology)
     assert any("obsolete OBO term GO:0070997" in p for p in report.sections["terms"])
 
@@ -95,7 +98,8 @@ def test_check_cli_red_exit_code_1(project):
     (project.ontology / "extra.ttl").write_text(
         "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix obo: <http://purl.obolibrary.org/obo/> .\n"
         "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix msc: <https://w3id.org/msc-graph/> .\n"
-        'obo:CL_9999999 a owl:Class ; rdfs:label "made up" ; msc:category msc:CellType .\n')
+        'obo:CL_9999999 a owl:Class ; rdfs:label "made up" ; msc:category msc:CellType .\n'
+    )
     result = run_cli(project, "check", "--no-hermit", "--reference", str(REFERENCE))
     assert result.returncode == 1
     assert "unknown OBO term CL:9999999" in result.stderr

@@ -18,23 +18,45 @@ def test_claims_jsonl_has_every_field(project):
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 5
-    required = {"statement", "subject", "subject_label", "predicate", "predicate_label", "object", "object_label",
-                "polarity", "modality", "document", "start", "end", "party", "speaker", "evidence_type",
-                "studies", "patients", "follow_up", "reference", "paraphrase"}
+    required = {
+        "statement",
+        "subject",
+        "subject_label",
+        "predicate",
+        "predicate_label",
+        "object",
+        "object_label",
+        "polarity",
+        "modality",
+        "document",
+        "start",
+        "end",
+        "party",
+        "speaker",
+        "evidence_type",
+        "studies",
+        "patients",
+        "follow_up",
+        "reference",
+        "paraphrase",
+    }
     assert required <= set(rows[0])
     trial = next(r for r in rows if r["claim"] == "t002-c001")
     assert trial["document"] == "f002_beta.txt" and trial["patients"] == 12 and trial["party"] == "a small trial"
 
 
-@pytest.mark.parametrize("option,value,expected", [
-    ("--subject", "bone marrow MSC", {"t001-c001", "t002-c001"}),
-    ("--object", "inflammation", {"t001-c002"}),
-    ("--predicate", "decreases", {"t001-c002"}),
-    ("--document", "f002", {"t002-c001", "t002-c002"}),
-    ("--party", "trial", {"t002-c001"}),
-    ("--modality", "negated", {"t001-c003"}),
-    ("--speaker", "clinic-marketing", {"t001-c001", "t001-c002", "t001-c003", "t002-c001", "t002-c002"}),
-])
+@pytest.mark.parametrize(
+    "option,value,expected",
+    [
+        ("--subject", "bone marrow MSC", {"t001-c001", "t002-c001"}),
+        ("--object", "inflammation", {"t001-c002"}),
+        ("--predicate", "decreases", {"t001-c002"}),
+        ("--document", "f002", {"t002-c001", "t002-c002"}),
+        ("--party", "trial", {"t002-c001"}),
+        ("--modality", "negated", {"t001-c003"}),
+        ("--speaker", "clinic-marketing", {"t001-c001", "t001-c002", "t001-c003", "t002-c001", "t002-c002"}),
+    ],
+)
 def test_claims_filters(project, option, value, expected):
     result = run_cli(project, "claims", option, value, "--format", "json")
     assert result.returncode == 0, result.stderr

@@ -33,12 +33,14 @@ def _break(tmp_path, doc, edit):
 def _set_claim(index, **fields):
     def edit(data):
         data["claims"][index].update(fields)
+
     return edit
 
 
 def _drop(index, key):
     def edit(data):
         del data["claims"][index][key]
+
     return edit
 
 

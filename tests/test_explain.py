@@ -26,8 +26,10 @@ def test_chain_from_tissue_to_condition(kg):
     result = kg.explain("bone marrow", "knee osteoarthritis")
     assert result.found
     texts = [c.text() for c in result.chains]
-    expected = ("bone marrow --source of--> mesenchymal stem cell of the bone marrow --produces--> interleukin-10 "
-                "--decreases--> inflammatory response")
+    expected = (
+        "bone marrow --source of--> mesenchymal stem cell of the bone marrow --produces--> interleukin-10 "
+        "--decreases--> inflammatory response"
+    )
     assert any(t.startswith(expected) for t in texts), texts
     chain = next(c for c in result.chains if c.text().startswith(expected))
     assert chain.harm_sign == -1  # more IL-10, less inflammation: beneficial
@@ -73,8 +75,9 @@ def test_explain_cli_json(project):
 
     from helpers import run_cli
 
-    result = run_cli(project, "explain", "--source", "bone marrow", "--condition", "knee osteoarthritis",
-                     "--format", "json")
+    result = run_cli(
+        project, "explain", "--source", "bone marrow", "--condition", "knee osteoarthritis", "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["found"] and data["chains"][0]["steps"]
@@ -89,9 +92,14 @@ CONDITIONS = ["MONDO:0005416", "MONDO:0005178", "MONDO:0005301"]
 NODES = CELLS + MIDDLE + CONDITIONS
 PREDICATES = sorted(MECHANISTIC - {"has_risk"})
 
-edge_strategy = st.tuples(st.sampled_from(NODES), st.sampled_from(PREDICATES), st.sampled_from(NODES),
-                          st.sampled_from(["positive", "negative"]),
-                          st.sampled_from([None, "MONDO:0005416"]), st.integers(1, 3))
+edge_strategy = st.tuples(
+    st.sampled_from(NODES),
+    st.sampled_from(PREDICATES),
+    st.sampled_from(NODES),
+    st.sampled_from(["positive", "negative"]),
+    st.sampled_from([None, "MONDO:0005416"]),
+    st.integers(1, 3),
+)
 
 
 def synthetic_kg(edges) -> KnowledgeGraph:
@@ -101,9 +109,33 @@ def synthetic_kg(edges) -> KnowledgeGraph:
         if s == o:
             continue
         sid = f"s{i}"
-        edge = StatementEdge(sid, s, p, o, ONTO.predicates[p].sign, pol, {"condition": cond} if cond else {},
-                             [EvidenceItem(f"c{i}-{d}", f"doc{d}.txt", 0, 1, "p", "clinic-marketing", "asserted",
-                                           None, "ECO:0000204", 1, None, None, "x") for d in range(ndocs)])
+        edge = StatementEdge(
+            sid,
+            s,
+            p,
+            o,
+            ONTO.predicates[p].sign,
+            pol,
+            {"condition": cond} if cond else {},
+            [
+                EvidenceItem(
+                    f"c{i}-{d}",
+                    f"doc{d}.txt",
+                    0,
+                    1,
+                    "p",
+                    "clinic-marketing",
+                    "asserted",
+                    None,
+                    "ECO:0000204",
+                    1,
+                    None,
+                    None,
+                    "x",
+                )
+                for d in range(ndocs)
+            ],
+        )
         statements[sid] = edge
         for n in (s, o):
             term = ONTO.terms[n]
@@ -117,8 +149,12 @@ def synthetic_kg(edges) -> KnowledgeGraph:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(edge_strategy, min_size=1, max_size=25), st.sampled_from(CELLS + ["UBERON:0002371"]),
-       st.sampled_from(CONDITIONS), st.integers(1, 4))
+@given(
+    st.lists(edge_strategy, min_size=1, max_size=25),
+    st.sampled_from(CELLS + ["UBERON:0002371"]),
+    st.sampled_from(CONDITIONS),
+    st.integers(1, 4),
+)
 def test_chains_are_connected_acyclic_bounded_and_backed(edges, source, condition, max_length):
     kg = synthetic_kg(edges)
     result = explain(kg, source, condition, max_length=max_length)

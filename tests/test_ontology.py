@@ -55,20 +55,32 @@ def test_no_name_leads_to_two_terms(onto):
 
 
 def test_required_categories_have_terms(onto):
-    for category in ("CellSource", "CellType", "Factor", "Mechanism", "Target", "Outcome", "Condition",
-                     "Route", "DonorType", "EvidenceType", "Risk", "RegulatoryStatus"):
+    for category in (
+        "CellSource",
+        "CellType",
+        "Factor",
+        "Mechanism",
+        "Target",
+        "Outcome",
+        "Condition",
+        "Route",
+        "DonorType",
+        "EvidenceType",
+        "Risk",
+        "RegulatoryStatus",
+    ):
         assert onto.in_category(category), category
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="needs ../shared/reference")
 def test_every_obo_term_exists_with_its_exact_label(onto):
     reference = ReferenceTables(REFERENCE)
-    problems = [p for t in onto.terms.values() if not t.curie.startswith("msc:")
-                if (p := reference.problem(t.curie, t.label))]
+    problems = [
+        p for t in onto.terms.values() if not t.curie.startswith("msc:") if (p := reference.problem(t.curie, t.label))
+    ]
     assert problems == []
 
 
 def test_every_project_term_is_defined(onto):
-    missing = [t.curie for t in onto.terms.values()
-               if t.curie.startswith("msc:") and t.category and not t.definition]
+    missing = [t.curie for t in onto.terms.values() if t.curie.startswith("msc:") and t.category and not t.definition]
     assert missing == []

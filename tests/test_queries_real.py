@@ -20,8 +20,14 @@ PARAMS = {
     "subclasses": {"class": "mesenchymal stem cell"},
     "terms-of-category": {"category": "CellSource"},
     "who-claims": {"statement": None},
-    "claims": {"subject": "mesenchymal stem cell", "predicate": "produces", "object": "IL-10",
-               "document": "003", "speaker": "medical-tourism-site", "modality": "asserted"},
+    "claims": {
+        "subject": "mesenchymal stem cell",
+        "predicate": "produces",
+        "object": "IL-10",
+        "document": "003",
+        "speaker": "medical-tourism-site",
+        "modality": "asserted",
+    },
 }
 
 
@@ -60,8 +66,7 @@ def test_sparql_and_networkx_agree_on_what_a_cell_secretes(kg):
 
 
 def test_sparql_and_networkx_agree_on_conflicts(kg):
-    sparql = {tuple(sorted((r["left"].rsplit("/", 1)[-1], r["right"].rsplit("/", 1)[-1])))
-              for r in kg.contradictions()}
+    sparql = {tuple(sorted((r["left"].rsplit("/", 1)[-1], r["right"].rsplit("/", 1)[-1]))) for r in kg.contradictions()}
     network = kg.network().graph["conflicts"]
     from_network = {tuple(sorted((a, b))) for a, others in network.items() for b in others}
     assert sparql == from_network and sparql
@@ -78,13 +83,16 @@ def test_results_convert_to_dataframes_and_html(kg):
     assert "<table>" in table._repr_html_()
 
 
-@pytest.mark.parametrize("source,condition", [
-    ("bone marrow", "knee osteoarthritis"),
-    ("adipose tissue", "knee osteoarthritis"),
-    ("umbilical cord", "multiple sclerosis"),
-    ("mesenchymal stem cell", "ischemic stroke"),
-    ("placenta", "knee osteoarthritis"),
-])
+@pytest.mark.parametrize(
+    "source,condition",
+    [
+        ("bone marrow", "knee osteoarthritis"),
+        ("adipose tissue", "knee osteoarthritis"),
+        ("umbilical cord", "multiple sclerosis"),
+        ("mesenchymal stem cell", "ischemic stroke"),
+        ("placenta", "knee osteoarthritis"),
+    ],
+)
 def test_explanations_on_the_real_graph_trace_to_spans(kg, source, condition):
     result = kg.explain(source, condition)
     assert result.found, result.text()
@@ -118,10 +126,16 @@ def test_every_source_reaches_every_discussed_condition_with_traceable_steps(kg)
     """For every cell source named in the documents and every condition they discuss, explain
     answers, and every claim step of every chain traces to a document span."""
     onto = kg.ontology
-    sources = sorted({r["curie"] for r in kg.entities(category="CellSource")
-                      if kg.query("entity-claims", entity=r["curie"]).rows})
-    conditions = sorted({r["curie"] for r in kg.entities(category="Condition")
-                         if len(kg.query("entity-claims", entity=r["curie"])) >= 3})
+    sources = sorted(
+        {r["curie"] for r in kg.entities(category="CellSource") if kg.query("entity-claims", entity=r["curie"]).rows}
+    )
+    conditions = sorted(
+        {
+            r["curie"]
+            for r in kg.entities(category="Condition")
+            if len(kg.query("entity-claims", entity=r["curie"])) >= 3
+        }
+    )
     assert len(sources) >= 6 and len(conditions) >= 8
     for source in sources:
         for condition in conditions:

@@ -15,8 +15,10 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (installed by .ci/run)")
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
-HOSTILE = ('Stem cells <script>window.__pwned = 1</script> cure <img src=x onerror="window.__pwned=2"> '
-           'arthritis, see <a href="javascript:window.__pwned=3">this</a>.\n')
+HOSTILE = (
+    'Stem cells <script>window.__pwned = 1</script> cure <img src=x onerror="window.__pwned=2"> '
+    'arthritis, see <a href="javascript:window.__pwned=3">this</a>.\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +26,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM,
-                              args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
         yield b
         b.close()
 
@@ -37,7 +40,9 @@ def open_page(browser, path: Path):
     log = {"errors": [], "requests": []}
     page.on("console", lambda m: log["errors"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: log["errors"].append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(("file:", "about:", "data:")) else log["requests"].append(r.url))
+    page.on(
+        "request", lambda r: None if r.url.startswith(("file:", "about:", "data:")) else log["requests"].append(r.url)
+    )
     page.goto(path.as_uri())
     page.wait_for_function("window.mscGraph && window.mscGraph.ready", timeout=60000)
     return page, log
@@ -48,17 +53,36 @@ def hostile_project(project):
     doc = "f003_hostile"
     (project.corpus / f"{doc}.txt").write_text(HOSTILE, encoding="utf-8")
     registry = yaml.safe_load((project.ontology / "documents.yaml").read_text())
-    registry["documents"].append({"id": doc, "file": f"{doc}.txt", "sha256": sha256_text(HOSTILE),
-                                  "title": "<script>window.__pwned=5</script>Hostile", "publisher": "x",
-                                  "kind": "clinic-blog-post", "speaker": "clinic-marketing"})
+    registry["documents"].append(
+        {
+            "id": doc,
+            "file": f"{doc}.txt",
+            "sha256": sha256_text(HOSTILE),
+            "title": "<script>window.__pwned=5</script>Hostile",
+            "publisher": "x",
+            "kind": "clinic-blog-post",
+            "speaker": "clinic-marketing",
+        }
+    )
     (project.ontology / "documents.yaml").write_text(yaml.safe_dump(registry))
     span = HOSTILE.strip()
-    claims = {"document": doc,
-              "parties": {"evil": {"label": '<b onmouseover="window.__pwned=4">Evil party</b>', "kind": "publisher"}},
-              "claims": [{"id": "t003-c001", "subject": "stem cell", "predicate": "treats", "object": "arthritis",
-                          "modality": "asserted", "party": "evil", "evidence": "ECO:0000204",
-                          "anchor": {"start": 0, "end": len(span), "sha256": sha256_text(span)},
-                          "paraphrase": "A page with <i>markup</i> says stem cells cure arthritis <script>x</script>."}]}
+    claims = {
+        "document": doc,
+        "parties": {"evil": {"label": '<b onmouseover="window.__pwned=4">Evil party</b>', "kind": "publisher"}},
+        "claims": [
+            {
+                "id": "t003-c001",
+                "subject": "stem cell",
+                "predicate": "treats",
+                "object": "arthritis",
+                "modality": "asserted",
+                "party": "evil",
+                "evidence": "ECO:0000204",
+                "anchor": {"start": 0, "end": len(span), "sha256": sha256_text(span)},
+                "paraphrase": "A page with <i>markup</i> says stem cells cure arthritis <script>x</script>.",
+            }
+        ],
+    }
     (project.ontology / "claims" / f"{doc}.yaml").write_text(yaml.safe_dump(claims))
     return project
 
@@ -107,7 +131,12 @@ def test_hostile_markup_is_shown_as_text_and_never_runs(kg, browser, tmp_path):
     assert "<script>window.__pwned = 1</script>" in details  # the quote, as text
     assert '<b onmouseover="window.__pwned=4">Evil party</b>' in details
     assert "<i>markup</i>" in details
-    assert page.evaluate("document.querySelectorAll('#details script, #details img, #details a, #details b, #details i').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('#details script, #details img, #details a, #details b, #details i').length"
+        )
+        == 0
+    )
     page.hover("#details")
     page.wait_for_timeout(300)
     assert page.evaluate("typeof window.__pwned") == "undefined"
@@ -166,9 +195,32 @@ def test_a_5000_node_graph_opens_and_becomes_interactive(browser, tmp_path):
     for i in range(6000):
         s, o = f"n{i % 5000}", f"n{(i * 7 + 1) % 5000}"
         sid = f"s{i}"
-        statements[sid] = StatementEdge(sid, s, "increases", o, 1, "positive", {},
-                                        [EvidenceItem(f"c{i}", "doc.txt", 0, 1, "p", "clinic-marketing", "asserted",
-                                                      None, "ECO:0000204", 1, None, None, "synthetic")])
+        statements[sid] = StatementEdge(
+            sid,
+            s,
+            "increases",
+            o,
+            1,
+            "positive",
+            {},
+            [
+                EvidenceItem(
+                    f"c{i}",
+                    "doc.txt",
+                    0,
+                    1,
+                    "p",
+                    "clinic-marketing",
+                    "asserted",
+                    None,
+                    "ECO:0000204",
+                    1,
+                    None,
+                    None,
+                    "synthetic",
+                )
+            ],
+        )
         graph.add_edge(s, o, key=sid, data=statements[sid])
     graph.graph.update(conflicts={}, statements=statements)
     kg = KnowledgeGraph(store=None, ontology=ONTO)
@@ -203,7 +255,7 @@ def test_viz_cli(project, tmp_path):
     result = run_cli(project, "viz", "--source", "bone marrow", "--condition", "knee osteoarthritis", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.exists() and "wrote" in result.stdout
-    assert 'src="http' not in out.read_text() and "href=\"http" not in out.read_text()
+    assert 'src="http' not in out.read_text() and 'href="http' not in out.read_text()
     result = run_cli(project, "viz", "--document", "f001", "--entity", "IL-10", "-o", str(out))
     assert result.returncode == 2 and "choose one view" in result.stderr
     result = run_cli(project, "viz", "--entity", "IL-1O", "-o", str(out))

@@ -19,8 +19,22 @@ from .model import Anchor, Assertion, Context, Document, Evidence, Statement, Te
 from .results import Table
 
 __all__ = [
-    "AnchorError", "Anchor", "Assertion", "CheckFailed", "Context", "CurationError", "Document", "Evidence",
-    "InputError", "KnowledgeGraph", "MscGraphError", "QueryError", "Statement", "Table", "Term",
-    "UnknownTermError", "load",
+    "AnchorError",
+    "Anchor",
+    "Assertion",
+    "CheckFailed",
+    "Context",
+    "CurationError",
+    "Document",
+    "Evidence",
+    "InputError",
+    "KnowledgeGraph",
+    "MscGraphError",
+    "QueryError",
+    "Statement",
+    "Table",
+    "Term",
+    "UnknownTermError",
+    "load",
 ]
 __version__ = "0.1.0"

@@ -82,15 +82,13 @@ def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
     pairs: set[tuple[str, str]] = set()
     for group in by_pair.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 if not a.context.compatible(b.context):
                     continue
                 sign_a = onto.predicates[a.predicate].sign
                 sign_b = onto.predicates[b.predicate].sign
                 same_relation = a.predicate == b.predicate
-                if (same_relation and a.polarity != b.polarity) or (
-                    sign_a * sign_b == -1 and a.polarity == b.polarity
-                ):
+                if (same_relation and a.polarity != b.polarity) or (sign_a * sign_b == -1 and a.polarity == b.polarity):
                     pairs.add(tuple(sorted((a.id, b.id))))  # type: ignore[arg-type]
     by_claim = {a.id: a for a in curation.assertions}
     for a in curation.assertions:
@@ -249,8 +247,11 @@ class BuildResult:
 def inputs_hash(ontology_directory: Path) -> str:
     """SHA-256 over every input file (TBox, registry, claim files), to detect stale builds."""
     h = hashlib.sha256()
-    paths = [*ontology_files(ontology_directory), ontology_directory / "documents.yaml",
-             *sorted((ontology_directory / "claims").glob("*.yaml"))]
+    paths = [
+        *ontology_files(ontology_directory),
+        ontology_directory / "documents.yaml",
+        *sorted((ontology_directory / "claims").glob("*.yaml")),
+    ]
     for path in paths:
         if path.exists():
             h.update(path.name.encode())
@@ -289,8 +290,9 @@ def _atomic_write(files: dict[Path, bytes]) -> None:
                 os.unlink(tmp)
 
 
-def build(out_dir: Path | None = None, *, ontology_directory: Path | None = None,
-          corpus: Corpus | None = None) -> BuildResult:
+def build(
+    out_dir: Path | None = None, *, ontology_directory: Path | None = None, corpus: Corpus | None = None
+) -> BuildResult:
     """Validate, compile and write the knowledge graph in every format."""
     from .paths import build_dir, ontology_dir
 
@@ -315,13 +317,23 @@ def build(out_dir: Path | None = None, *, ontology_directory: Path | None = None
         "assertions": len(curation.assertions),
         "documents": len(curation.documents),
         "skipped_spans": len(curation.skips),
-        "files": {name: hashlib.sha256(blobs[out / name]).hexdigest()
-                  for name in sorted(OUTPUTS.values()) if out / name in blobs},
+        "files": {
+            name: hashlib.sha256(blobs[out / name]).hexdigest()
+            for name in sorted(OUTPUTS.values())
+            if out / name in blobs
+        },
     }
     blobs[out / OUTPUTS["manifest"]] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
     _atomic_write(blobs)
-    return BuildResult(out, {k: out / v for k, v in OUTPUTS.items()}, len(canonical),
-                       len(curation.statements()), len(curation.assertions), len(curation.documents), digest)
+    return BuildResult(
+        out,
+        {k: out / v for k, v in OUTPUTS.items()},
+        len(canonical),
+        len(curation.statements()),
+        len(curation.assertions),
+        len(curation.documents),
+        digest,
+    )
 
 
 def _jsonld(g: Graph) -> bytes:
@@ -416,27 +428,33 @@ def decompile(graph: Graph, onto: Ontology) -> Curation:
     pred_keys = {p.iri: p.key for p in onto.predicates.values()}
     documents = {}
     for d in graph.subjects(RDF.type, MSC.Document):
-        doc_id = str(d)[len(str(DOCUMENT)):]
+        doc_id = str(d)[len(str(DOCUMENT)) :]
         documents[doc_id] = Document(
-            id=doc_id, file=value(d, MSC.fileName), sha256=value(d, MSC.sha256), title=value(d, DCTERMS.title),
-            publisher=value(d, MSC.publisher), kind=keys["DocumentKind"][str(value(d, MSC.documentKind))],
+            id=doc_id,
+            file=value(d, MSC.fileName),
+            sha256=value(d, MSC.sha256),
+            title=value(d, DCTERMS.title),
+            publisher=value(d, MSC.publisher),
+            kind=keys["DocumentKind"][str(value(d, MSC.documentKind))],
             speaker=keys["SpeakerKind"][str(value(d, MSC.speakerKind))],
             url=None if value(d, MSC.url) is None else str(value(d, MSC.url)),
         )
     parties = {}
     for p in graph.subjects(RDF.type, MSC.Party):
-        pid = str(p)[len(str(PARTY)):]
+        pid = str(p)[len(str(PARTY)) :]
         parties[pid] = Party(pid, value(p, RDFS.label), value(p, MSC.partyKind))
     references = {}
     for r in graph.subjects(RDF.type, MSC.Reference):
-        rid = str(r)[len(str(REFERENCE)):]
+        rid = str(r)[len(str(REFERENCE)) :]
         url = value(r, MSC.url)
-        references[rid] = Reference(rid, value(r, RDFS.label), None if url is None else str(url), value(r, MSC.identifier))
+        references[rid] = Reference(
+            rid, value(r, RDFS.label), None if url is None else str(url), value(r, MSC.identifier)
+        )
 
     def anchor_of(node) -> Anchor:
         target = graph.value(node, OA.hasTarget)
         selector = graph.value(target, OA.hasSelector)
-        doc = str(graph.value(target, OA.hasSource))[len(str(DOCUMENT)):]
+        doc = str(graph.value(target, OA.hasSource))[len(str(DOCUMENT)) :]
         return Anchor(doc, int(value(selector, OA.start)), int(value(selector, OA.end)), value(target, MSC.spanSha256))
 
     def statement_of(s) -> Statement:
@@ -461,27 +479,38 @@ def decompile(graph: Graph, onto: Ontology) -> Curation:
     for a in graph.subjects(RDF.type, MSC.Assertion):
         ev = graph.value(a, HAS_EVIDENCE)
         ref = graph.value(a, MSC.citesReference)
-        assertions.append(Assertion(
-            id=value(a, MSC.claimId),
-            statement=statement_of(graph.value(a, MSC.asserts)),
-            document=str(graph.value(a, MSC.inDocument))[len(str(DOCUMENT)):],
-            anchor=anchor_of(a),
-            modality=keys["Modality"][str(graph.value(a, MSC.modality))],
-            party=str(graph.value(a, MSC.creditedParty))[len(str(PARTY)):],
-            speaker=keys["SpeakerKind"][str(graph.value(a, MSC.speakerKind))],
-            evidence=Evidence(
-                iri_to_curie(str(graph.value(ev, MSC.evidenceType))),
-                value(ev, MSC.studyCount), value(ev, MSC.patientCount), value(ev, MSC.followUp),
-            ),
-            paraphrase=value(a, MSC.paraphrase),
-            cue=value(a, MSC.cue),
-            reference=None if ref is None else str(ref)[len(str(REFERENCE)):],
-            note=value(a, SKOS.note),
-            conflicts_with=tuple(sorted(str(o)[len(str(ASSERTION)):] for o in graph.objects(a, MSC.contradictsAssertion))),
-        ))
+        assertions.append(
+            Assertion(
+                id=value(a, MSC.claimId),
+                statement=statement_of(graph.value(a, MSC.asserts)),
+                document=str(graph.value(a, MSC.inDocument))[len(str(DOCUMENT)) :],
+                anchor=anchor_of(a),
+                modality=keys["Modality"][str(graph.value(a, MSC.modality))],
+                party=str(graph.value(a, MSC.creditedParty))[len(str(PARTY)) :],
+                speaker=keys["SpeakerKind"][str(graph.value(a, MSC.speakerKind))],
+                evidence=Evidence(
+                    iri_to_curie(str(graph.value(ev, MSC.evidenceType))),
+                    value(ev, MSC.studyCount),
+                    value(ev, MSC.patientCount),
+                    value(ev, MSC.followUp),
+                ),
+                paraphrase=value(a, MSC.paraphrase),
+                cue=value(a, MSC.cue),
+                reference=None if ref is None else str(ref)[len(str(REFERENCE)) :],
+                note=value(a, SKOS.note),
+                conflicts_with=tuple(
+                    sorted(str(o)[len(str(ASSERTION)) :] for o in graph.objects(a, MSC.contradictsAssertion))
+                ),
+            )
+        )
     skips = [
-        Skip(str(k)[len(str(SKIP)):], anchor_of(k), value(k, MSC.skipReason), value(k, SKOS.note))
+        Skip(str(k)[len(str(SKIP)) :], anchor_of(k), value(k, MSC.skipReason), value(k, SKOS.note))
         for k in graph.subjects(RDF.type, MSC.SkippedSpan)
     ]
-    return Curation(documents, parties, references, tuple(sorted(assertions, key=lambda a: a.id)),
-                    tuple(sorted(skips, key=lambda s: s.id)))
+    return Curation(
+        documents,
+        parties,
+        references,
+        tuple(sorted(assertions, key=lambda a: a.id)),
+        tuple(sorted(skips, key=lambda s: s.id)),
+    )

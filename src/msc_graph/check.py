@@ -107,7 +107,11 @@ def check_reference_terms(onto, reference) -> tuple[list[str], list[str]]:
         if reference is not None and (problem := reference.problem(curie, None)):
             problems.append(problem)
     for prop in onto.predicates.values():
-        if reference is not None and not prop.curie.startswith("msc:") and (problem := reference.problem(prop.curie, prop.label)):
+        if (
+            reference is not None
+            and not prop.curie.startswith("msc:")
+            and (problem := reference.problem(prop.curie, prop.label))
+        ):
             problems.append(problem)
     for name, curies in sorted(onto.ambiguous_names().items()):
         problems.append(f"the name {name!r} is a label or synonym of several terms: {', '.join(sorted(curies))}")
@@ -159,8 +163,9 @@ def check_hermit(tbox_owl: bytes) -> list[str]:
     return [f"unsatisfiable class under HermiT: {iri}" for iri in unsat]
 
 
-def run_check(*, corpus: Corpus | None, reference_folder: Path | None, hermit: bool = True,
-              ontology_directory: Path | None = None) -> CheckReport:
+def run_check(
+    *, corpus: Corpus | None, reference_folder: Path | None, hermit: bool = True, ontology_directory: Path | None = None
+) -> CheckReport:
     """Run every check and report; curation errors (bad input) are raised, not reported."""
     from .build import canonical_graph, compile_abox, rdf_xml
     from .curation import load_curation

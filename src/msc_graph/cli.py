@@ -94,15 +94,16 @@ def _corpus(path: str | None, *, required: bool = False):  # -> Corpus | None
     folder = corpus_dir(path)
     if folder is None or not folder.is_dir():
         if required:
-            raise EnvironmentProblem(
-                "the corpus folder is not available; pass --corpus DIR or set MSC_GRAPH_CORPUS"
-            )
+            raise EnvironmentProblem("the corpus folder is not available; pass --corpus DIR or set MSC_GRAPH_CORPUS")
         return None
     return Corpus(folder)
 
 
 corpus_option = click.option(
-    "--corpus", "corpus_path", envvar="MSC_GRAPH_CORPUS", type=click.Path(file_okay=False),
+    "--corpus",
+    "corpus_path",
+    envvar="MSC_GRAPH_CORPUS",
+    type=click.Path(file_okay=False),
     help="Folder with the source documents (default ../shared/corpus; env MSC_GRAPH_CORPUS).",
 )
 
@@ -161,10 +162,7 @@ def sentences(document: str, fmt: str, corpus_path: str | None) -> None:
     """List the sentences of DOCUMENT with their offsets (what coverage counts)."""
     corpus = _corpus(corpus_path, required=True)
     doc = corpus.document(document)
-    rows = [
-        {"n": i, "start": s, "end": e, "text": doc.text[s:e]}
-        for i, (s, e) in enumerate(doc.sentences, 1)
-    ]
+    rows = [{"n": i, "start": s, "end": e, "text": doc.text[s:e]} for i, (s, e) in enumerate(doc.sentences, 1)]
     if fmt == "table":
         for row in rows:
             click.echo(f"{row['n']:>4} {row['start']:>6}-{row['end']:<6} {row['text']}")
@@ -187,8 +185,9 @@ def entities(text: str | None, category: str | None, fmt: str) -> None:
 
         from .errors import UnknownTermError
 
-        raise UnknownTermError("category", category,
-                               [repr(c) for c in difflib.get_close_matches(category, list(onto.categories))])
+        raise UnknownTermError(
+            "category", category, [repr(c) for c in difflib.get_close_matches(category, list(onto.categories))]
+        )
     rows = []
     for term in sorted(onto.terms.values(), key=lambda t: (t.category or "~", t.label.lower())):
         if term.category is None or (category and term.category != category):
@@ -196,8 +195,15 @@ def entities(text: str | None, category: str | None, fmt: str) -> None:
         names = [term.label, *term.synonyms, term.curie]
         if text and not any(normalise(text) in normalise(n) for n in names):
             continue
-        rows.append({"curie": term.curie, "label": term.label, "category": term.category,
-                     "synonyms": list(term.synonyms), "parents": list(term.parents)})
+        rows.append(
+            {
+                "curie": term.curie,
+                "label": term.label,
+                "category": term.category,
+                "synonyms": list(term.synonyms),
+                "parents": list(term.parents),
+            }
+        )
     if text and not rows:
         suggestions = onto.suggest(text)
         if suggestions:
@@ -244,17 +250,22 @@ def coverage_command(document: str | None, fmt: str, corpus_path: str | None) ->
     rows = []
     for r in results:
         text = corpus.document(r.document).text
-        rows.append({
-            "document": r.document, "sentences": r.sentences, "covered": r.covered,
-            "share": round(r.share, 4),
-            "uncovered": [{"start": s, "end": e, "text": text[s:e]} for s, e in r.uncovered],
-        })
+        rows.append(
+            {
+                "document": r.document,
+                "sentences": r.sentences,
+                "covered": r.covered,
+                "share": round(r.share, 4),
+                "uncovered": [{"start": s, "end": e, "text": text[s:e]} for s, e in r.uncovered],
+            }
+        )
     if fmt != "table":
         print_rows(rows, ["document", "sentences", "covered", "share"], fmt)
     else:
         print_rows(
             [{**r, "share": f"{100 * r['share']:.1f}%", "uncovered": len(r["uncovered"])} for r in rows],
-            ["document", "sentences", "covered", "uncovered", "share"], "table",
+            ["document", "sentences", "covered", "uncovered", "share"],
+            "table",
         )
         for r in rows:
             for u in r["uncovered"]:
@@ -282,8 +293,13 @@ def build_command(out_dir: str | None, corpus_path: str | None) -> None:
 
 @main.command(name="check")
 @click.option("--no-hermit", is_flag=True, help="Skip the HermiT consistency check (needs Java).")
-@click.option("--reference", "reference_path", type=click.Path(file_okay=False), envvar="MSC_GRAPH_REFERENCE",
-              help="Folder with obo/*.tsv reference tables (default ../shared/reference).")
+@click.option(
+    "--reference",
+    "reference_path",
+    type=click.Path(file_okay=False),
+    envvar="MSC_GRAPH_REFERENCE",
+    help="Folder with obo/*.tsv reference tables (default ../shared/reference).",
+)
 @corpus_option
 @handle_errors
 def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str | None) -> None:
@@ -303,7 +319,6 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
     click.echo("check: ok")
 
 
-
 def _kg(corpus_path: str | None = None):
     from .graph import load
 
@@ -316,8 +331,10 @@ def _kg(corpus_path: str | None = None):
 @click.option("--predicate", help="Claim relation (e.g. produces, decreases).")
 @click.option("--document", help="Document id, file name or number (e.g. 003).")
 @click.option("--party", help="Credited party (substring of its label, e.g. 'Kong').")
-@click.option("--speaker", help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, "
-                                 "review-summary, reader-comment).")
+@click.option(
+    "--speaker",
+    help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, review-summary, reader-comment).",
+)
 @click.option("--modality", type=click.Choice(["asserted", "hedged", "negated", "questioned"]))
 @click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
@@ -325,11 +342,32 @@ def _kg(corpus_path: str | None = None):
 @handle_errors
 def claims_command(subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path):
     """List assertions with statement, provenance, evidence and paraphrase; filter by any field."""
-    table = _kg(corpus_path).claims(subject=subject, object=object_, predicate=predicate, document=document,
-                                     party=party, speaker=speaker, modality=modality, with_quotes=quotes)
+    table = _kg(corpus_path).claims(
+        subject=subject,
+        object=object_,
+        predicate=predicate,
+        document=document,
+        party=party,
+        speaker=speaker,
+        modality=modality,
+        with_quotes=quotes,
+    )
     if fmt == "table":
-        print_rows(table.rows, ["claim", "subject_label", "predicate", "object_label", "polarity", "modality",
-                                "speaker", "party", "paraphrase"], fmt)
+        print_rows(
+            table.rows,
+            [
+                "claim",
+                "subject_label",
+                "predicate",
+                "object_label",
+                "polarity",
+                "modality",
+                "speaker",
+                "party",
+                "paraphrase",
+            ],
+            fmt,
+        )
     else:
         print_rows(table.rows, table.columns, fmt)
 
@@ -341,8 +379,10 @@ def queries_command(fmt: str) -> None:
     """List the named SPARQL queries with the question each answers and its parameters."""
     from .queries import load_queries
 
-    rows = [{"name": q.name, "question": q.question,
-             "params": ", ".join(f"{p.name} ({p.type})" for p in q.params)} for q in load_queries().values()]
+    rows = [
+        {"name": q.name, "question": q.question, "params": ", ".join(f"{p.name} ({p.type})" for p in q.params)}
+        for q in load_queries().values()
+    ]
     print_rows(rows, ["name", "params", "question"], fmt)
 
 
@@ -382,23 +422,26 @@ def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, 
     print_rows(Table(columns, rows).rows, columns, fmt)
 
 
-
 @main.command(name="explain")
 @click.option("--source", required=True, help="Cell source (tissue), source-specific MSC class or cell type.")
 @click.option("--condition", required=True, help="Condition (CURIE, label or synonym).")
 @click.option("--max-length", default=5, show_default=True, help="Most claim steps in a chain.")
 @click.option("--max-chains", default=200, show_default=True, help="Stop the search after this many chains.")
 @click.option("--limit", default=10, show_default=True, help="Chains to print in the text output.")
-@click.option("--no-generalise", is_flag=True,
-              help="Use only claims about the source's own cells (no inheritance from MSCs in general).")
+@click.option(
+    "--no-generalise",
+    is_flag=True,
+    help="Use only claims about the source's own cells (no inheritance from MSCs in general).",
+)
 @click.option("--donor", help="autologous or allogeneic: leave out steps claimed only for the other donor type.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "table", "csv"]), default="text")
 @corpus_option
 @handle_errors
 def explain_command(source, condition, max_length, max_chains, limit, no_generalise, donor, fmt, corpus_path):
     """How is SOURCE claimed to affect CONDITION? Every chain, step by step, with its assertions."""
-    result = _kg(corpus_path).explain(source, condition, max_length=max_length, max_chains=max_chains,
-                                      generalise=not no_generalise, donor=donor)
+    result = _kg(corpus_path).explain(
+        source, condition, max_length=max_length, max_chains=max_chains, generalise=not no_generalise, donor=donor
+    )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt in ("table", "csv"):
@@ -406,7 +449,6 @@ def explain_command(source, condition, max_length, max_chains, limit, no_general
         print_rows(table.rows, table.columns, fmt)
     else:
         click.echo(result.text(limit=limit))
-
 
 
 @main.command(name="contradictions")
@@ -419,9 +461,13 @@ def contradictions_command(within: bool, between: bool, fmt: str, corpus_path) -
     """Where the documents disagree (or a document disagrees with itself): both sides, with their claims."""
     same = True if within else False if between else None
     table = _kg(corpus_path).contradictions(same_document=same)
-    print_rows(table.rows, ["left_text", "left_claims", "right_text", "right_claims", "same_document"]
-               if fmt == "table" else table.columns, fmt)
-
+    print_rows(
+        table.rows,
+        ["left_text", "left_claims", "right_text", "right_claims", "same_document"]
+        if fmt == "table"
+        else table.columns,
+        fmt,
+    )
 
 
 @main.command(name="viz")
@@ -440,8 +486,7 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
         from .errors import InputError
 
         raise InputError("choose one view: --source/--condition, --document or --entity")
-    view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity,
-                                 radius=radius)
+    view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)
     click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
 

@@ -57,9 +57,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
@@ -80,14 +78,31 @@ def read_yaml(path: Path) -> Any:
         mark = err.problem_mark or err.context_mark
         line = f":{mark.line + 1}" if mark else ""
         problem = err.problem or err.context or "malformed YAML"
-        raise CurationError(f"malformed YAML: {problem}; fix the syntax at that line", where=f"{display_path(path)}{line}") from err
+        raise CurationError(
+            f"malformed YAML: {problem}; fix the syntax at that line", where=f"{display_path(path)}{line}"
+        ) from err
 
 
 # ------------------------------------------------------------------ field specs
 
 CLAIM_FIELDS = {
-    "id", "subject", "predicate", "object", "object_value", "polarity", "context", "modality", "cue",
-    "party", "speaker", "reference", "evidence", "anchor", "paraphrase", "note", "conflicts_with",
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "object_value",
+    "polarity",
+    "context",
+    "modality",
+    "cue",
+    "party",
+    "speaker",
+    "reference",
+    "evidence",
+    "anchor",
+    "paraphrase",
+    "note",
+    "conflicts_with",
 }
 CLAIM_REQUIRED = ("id", "subject", "predicate", "modality", "party", "evidence", "anchor", "paraphrase")
 SKIP_FIELDS = {"id", "anchor", "reason", "note"}
@@ -167,9 +182,14 @@ def load_documents(path: Path, corpus: Corpus | None, problems: _Collector) -> d
             problems.add(f"document is missing {', '.join(missing)}", where=where)
             continue
         doc = Document(
-            id=str(record["id"]), file=str(record["file"]), sha256=str(record["sha256"]),
-            title=str(record["title"]), publisher=str(record["publisher"]), kind=str(record["kind"]),
-            speaker=str(record["speaker"]), url=record.get("url"),
+            id=str(record["id"]),
+            file=str(record["file"]),
+            sha256=str(record["sha256"]),
+            title=str(record["title"]),
+            publisher=str(record["publisher"]),
+            kind=str(record["kind"]),
+            speaker=str(record["speaker"]),
+            url=record.get("url"),
         )
         if doc.id in documents:
             problems.add(f"duplicate document id {doc.id!r}", where=where)
@@ -193,16 +213,18 @@ def load_documents(path: Path, corpus: Corpus | None, problems: _Collector) -> d
 
 
 class _FileReader:
-    def __init__(self, path: Path, onto: Ontology, corpus: Corpus | None,
-                 documents: dict[str, Document], problems: _Collector):
+    def __init__(
+        self, path: Path, onto: Ontology, corpus: Corpus | None, documents: dict[str, Document], problems: _Collector
+    ):
         self.path = path
         self.onto = onto
         self.corpus = corpus
         self.documents = documents
         self.problems = problems
 
-    def term(self, value: Any, *, node: Any, key: str, claim: str | None,
-             categories: tuple[str, ...] | None = None) -> str | None:
+    def term(
+        self, value: Any, *, node: Any, key: str, claim: str | None, categories: tuple[str, ...] | None = None
+    ) -> str | None:
         where = _where(self.path, node, key)
         if value is None or value == "":
             self.problems.add(f"{key} is empty", where=where, claim=claim)
@@ -216,20 +238,27 @@ class _FileReader:
             wanted = " or ".join(self.onto.category_label(c) for c in categories)
             self.problems.add(
                 f"{key}: {term.label!r} ({term.curie}) is a {self.onto.category_label(term.category)}, "
-                f"expected a {wanted}", where=where, claim=claim)
+                f"expected a {wanted}",
+                where=where,
+                claim=claim,
+            )
             return None
         return term.curie
 
     def anchor(self, value: Any, *, doc: str, node: Any, claim: str | None) -> Anchor | None:
         where = _where(self.path, node, "anchor")
         if not isinstance(value, dict) or set(value) != {"start", "end", "sha256"}:
-            self.problems.add("anchor must be {start: N, end: M, sha256: HEX}; get one with "
-                              f"msc-graph locate {doc} 'TEXT'", where=where, claim=claim)
+            self.problems.add(
+                f"anchor must be {{start: N, end: M, sha256: HEX}}; get one with msc-graph locate {doc} 'TEXT'",
+                where=where,
+                claim=claim,
+            )
             return None
         start, end, digest = value["start"], value["end"], str(value["sha256"])
         if not (isinstance(start, int) and isinstance(end, int)) or start >= end:
-            self.problems.add(f"anchor offsets must be integers with start < end (got {start!r}-{end!r})",
-                              where=where, claim=claim)
+            self.problems.add(
+                f"anchor offsets must be integers with start < end (got {start!r}-{end!r})", where=where, claim=claim
+            )
             return None
         if not _HEX64.match(digest):
             self.problems.add("anchor sha256 must be 64 lowercase hex digits", where=where, claim=claim)
@@ -308,8 +337,10 @@ class _FileReader:
                 continue
             reason = record.get("reason")
             if reason not in SKIP_REASONS:
-                self.problems.add(f"skip {sid}: reason {reason!r} is not one of {', '.join(SKIP_REASONS)}",
-                                  where=_where(path, record, "reason"))
+                self.problems.add(
+                    f"skip {sid}: reason {reason!r} is not one of {', '.join(SKIP_REASONS)}",
+                    where=_where(path, record, "reason"),
+                )
                 continue
             anchor = self.anchor(record.get("anchor"), doc=doc_id, node=record, claim=None)
             if anchor is None:
@@ -317,9 +348,14 @@ class _FileReader:
             skips.append(Skip(str(sid), anchor, str(reason), record.get("note"), where))
         return doc_id, {p.id: p for p in parties.values()}, {r.id: r for r in references.values()}, assertions, skips
 
-    def claim(self, record: Any, document: Document, parties: dict[str, Party],
-              party_defaults: dict[str, tuple[str | None, str | None]],
-              references: dict[str, Reference]) -> Assertion | None:
+    def claim(
+        self,
+        record: Any,
+        document: Document,
+        parties: dict[str, Party],
+        party_defaults: dict[str, tuple[str | None, str | None]],
+        references: dict[str, Reference],
+    ) -> Assertion | None:
         path = self.path
         where = _where(path, record)
         if not isinstance(record, dict):
@@ -352,31 +388,42 @@ class _FileReader:
         if predicate is not None:
             if predicate.literal:
                 if record.get("object") is not None or record.get("object_value") in (None, ""):
-                    self.problems.add(f"predicate {predicate.key!r} takes object_value (a quantity), not object",
-                                      where=where, claim=claim)
+                    self.problems.add(
+                        f"predicate {predicate.key!r} takes object_value (a quantity), not object",
+                        where=where,
+                        claim=claim,
+                    )
                 else:
                     value = str(record["object_value"])
             elif record.get("object_value") is not None or record.get("object") is None:
-                self.problems.add(f"predicate {predicate.key!r} takes an object term, not object_value",
-                                  where=where, claim=claim)
+                self.problems.add(
+                    f"predicate {predicate.key!r} takes an object term, not object_value", where=where, claim=claim
+                )
             else:
                 obj = self.term(record["object"], node=record, key="object", claim=claim)
 
         polarity = record.get("polarity", "positive")
         modality = record.get("modality")
         if polarity not in POLARITIES:
-            self.problems.add(f"polarity {polarity!r} is not one of {', '.join(POLARITIES)}",
-                              where=_where(path, record, "polarity"), claim=claim)
+            self.problems.add(
+                f"polarity {polarity!r} is not one of {', '.join(POLARITIES)}",
+                where=_where(path, record, "polarity"),
+                claim=claim,
+            )
         if modality not in MODALITIES:
             close = difflib.get_close_matches(str(modality), MODALITIES, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            self.problems.add(f"modality {modality!r} is not one of {', '.join(MODALITIES)}{hint}",
-                              where=_where(path, record, "modality"), claim=claim)
+            self.problems.add(
+                f"modality {modality!r} is not one of {', '.join(MODALITIES)}{hint}",
+                where=_where(path, record, "modality"),
+                claim=claim,
+            )
         if modality == "negated" and polarity != "negative":
             self.problems.add("modality 'negated' needs polarity: negative", where=where, claim=claim)
         if polarity == "negative" and modality == "asserted":
-            self.problems.add("a negative statement is 'negated' (or 'hedged'/'questioned'), not 'asserted'",
-                              where=where, claim=claim)
+            self.problems.add(
+                "a negative statement is 'negated' (or 'hedged'/'questioned'), not 'asserted'", where=where, claim=claim
+            )
         cue = record.get("cue")
         if modality in ("hedged", "negated", "questioned") and not cue:
             self.problems.add(f"modality {modality!r} needs its cue word (cue: ...)", where=where, claim=claim)
@@ -394,15 +441,19 @@ class _FileReader:
             if key == "dose":
                 context_values[key] = str(context_record[key])
             else:
-                context_values[key] = self.term(context_record[key], node=context_record, key=key, claim=claim,
-                                                categories=CONTEXT_CATEGORIES[key])
+                context_values[key] = self.term(
+                    context_record[key], node=context_record, key=key, claim=claim, categories=CONTEXT_CATEGORIES[key]
+                )
 
         party_key = str(record["party"])
         if party_key not in parties:
             close = difflib.get_close_matches(party_key, list(parties), n=1, cutoff=0.5)
             hint = f"; did you mean {close[0]!r}?" if close else "; declare it under 'parties:'"
-            self.problems.add(f"missing provenance: unknown party {party_key!r}{hint}",
-                              where=_where(path, record, "party"), claim=claim)
+            self.problems.add(
+                f"missing provenance: unknown party {party_key!r}{hint}",
+                where=_where(path, record, "party"),
+                claim=claim,
+            )
         default_speaker, default_reference = party_defaults.get(party_key, (None, None))
         speaker = str(record.get("speaker") or default_speaker or document.speaker)
         try:
@@ -411,8 +462,11 @@ class _FileReader:
             self.problems.add(str(err), where=_where(path, record, "speaker"), claim=claim)
         reference = record.get("reference", default_reference)
         if reference is not None and reference not in references:
-            self.problems.add(f"unknown reference {reference!r}; declare it under 'references:'",
-                              where=_where(path, record, "reference"), claim=claim)
+            self.problems.add(
+                f"unknown reference {reference!r}; declare it under 'references:'",
+                where=_where(path, record, "reference"),
+                claim=claim,
+            )
 
         evidence_record = record["evidence"]
         if isinstance(evidence_record, str):
@@ -423,15 +477,19 @@ class _FileReader:
         else:
             for message in _unknown_fields(evidence_record, EVIDENCE_FIELDS):
                 self.problems.add(f"evidence: {message}", where=_where(path, record, "evidence"), claim=claim)
-            etype = self.term(evidence_record["type"], node=record, key="evidence", claim=claim,
-                              categories=("EvidenceType",))
+            etype = self.term(
+                evidence_record["type"], node=record, key="evidence", claim=claim, categories=("EvidenceType",)
+            )
             for key in ("studies", "patients"):
                 if evidence_record.get(key) is not None and not isinstance(evidence_record[key], int):
                     self.problems.add(f"evidence {key} must be a whole number", where=where, claim=claim)
             if etype:
-                evidence = Evidence(etype, evidence_record.get("studies"), evidence_record.get("patients"),
-                                    None if evidence_record.get("follow_up") is None
-                                    else str(evidence_record["follow_up"]))
+                evidence = Evidence(
+                    etype,
+                    evidence_record.get("studies"),
+                    evidence_record.get("patients"),
+                    None if evidence_record.get("follow_up") is None else str(evidence_record["follow_up"]),
+                )
 
         anchor = self.anchor(record["anchor"], doc=document.id, node=record, claim=claim)
         paraphrase = str(record["paraphrase"]).strip()
@@ -446,17 +504,28 @@ class _FileReader:
         if predicate is not None and not predicate.literal and obj is None:
             return None
         statement = Statement(
-            subject=subject, predicate=predicate.key, object=obj, object_value=value,  # type: ignore[arg-type,union-attr]
-            polarity=polarity, context=Context(**context_values),
+            subject=subject,
+            predicate=predicate.key,
+            object=obj,
+            object_value=value,  # type: ignore[arg-type,union-attr]
+            polarity=polarity,
+            context=Context(**context_values),
         )
         return Assertion(
-            id=str(cid), statement=statement, document=document.id, anchor=anchor,  # type: ignore[arg-type]
-            modality=str(modality), party=f"{document.id}/{party_key}", speaker=speaker,
+            id=str(cid),
+            statement=statement,
+            document=document.id,
+            anchor=anchor,  # type: ignore[arg-type]
+            modality=str(modality),
+            party=f"{document.id}/{party_key}",
+            speaker=speaker,
             evidence=evidence,  # type: ignore[arg-type]
-            paraphrase=paraphrase, cue=None if cue is None else str(cue),
+            paraphrase=paraphrase,
+            cue=None if cue is None else str(cue),
             reference=None if reference is None else f"{document.id}/{reference}",
             note=None if record.get("note") is None else str(record["note"]).strip(),
-            conflicts_with=tuple(str(c) for c in conflicts), source=where,
+            conflicts_with=tuple(str(c) for c in conflicts),
+            source=where,
         )
 
 
@@ -494,8 +563,11 @@ def load_curation(
         for label, new, old in (("party", p, parties), ("reference", r, references)):
             for key, value in new.items():
                 if key in old and old[key] != value:
-                    problems.add(f"{label} {key.split('/', 1)[1]!r} of {doc_id} is defined differently in "
-                                 "another file of the same document; use one definition", where=display_path(path))
+                    problems.add(
+                        f"{label} {key.split('/', 1)[1]!r} of {doc_id} is defined differently in "
+                        "another file of the same document; use one definition",
+                        where=display_path(path),
+                    )
         parties.update(p)
         references.update(r)
         assertions.extend(a)
@@ -504,8 +576,10 @@ def load_curation(
     ids: dict[str, str] = {}
     for item in [*assertions, *skips]:
         if item.id in ids:
-            problems.add(f"duplicate id {item.id!r} (first at {ids[item.id]}); ids must be unique across all files",
-                         where=item.source or "")
+            problems.add(
+                f"duplicate id {item.id!r} (first at {ids[item.id]}); ids must be unique across all files",
+                where=item.source or "",
+            )
         else:
             ids[item.id] = item.source or ""
     claim_ids = {a.id for a in assertions}

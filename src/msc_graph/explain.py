@@ -28,15 +28,42 @@ from .network import StatementEdge, project
 
 #: relations a mechanism chain may use (the others describe, classify or regulate)
 MECHANISTIC = {
-    "produces", "transfers", "develops_into", "increases", "decreases", "positively_regulates",
-    "negatively_regulates", "regulates", "protects", "treats", "ameliorates", "prevents", "causes",
-    "contributes_to", "exacerbates", "capable_of", "interacts_with", "homes_to", "has_risk",
+    "produces",
+    "transfers",
+    "develops_into",
+    "increases",
+    "decreases",
+    "positively_regulates",
+    "negatively_regulates",
+    "regulates",
+    "protects",
+    "treats",
+    "ameliorates",
+    "prevents",
+    "causes",
+    "contributes_to",
+    "exacerbates",
+    "capable_of",
+    "interacts_with",
+    "homes_to",
+    "has_risk",
 }
 #: sign-0 relations that pass a change on unchanged (cells homing to a site still act there)
 PASS_THROUGH = {"homes_to"}
 #: categories a chain never passes through (it may end on a condition target)
-BLOCKED = {"EvidenceType", "Organization", "Property", "OpenQuestion", "RegulatoryStatus", "Route", "DonorType",
-           "ProductForm", "Species", "DiseaseStage", "Condition"}
+BLOCKED = {
+    "EvidenceType",
+    "Organization",
+    "Property",
+    "OpenQuestion",
+    "RegulatoryStatus",
+    "Route",
+    "DonorType",
+    "ProductForm",
+    "Species",
+    "DiseaseStage",
+    "Condition",
+}
 SOURCE_RELATION = "RO:0001000"  # derives from
 INPUT_RELATION = "RO:0002233"  # has input
 
@@ -103,11 +130,19 @@ class Chain:
     @property
     def effect(self) -> str:
         return {-1: "reduces the condition (beneficial)", 1: "worsens the condition (harmful)"}.get(
-            self.harm_sign, "direction not stated")
+            self.harm_sign, "direction not stated"
+        )
 
     def rank_key(self) -> tuple:
-        return (-self.weakest_support, -len(self.documents), -self.weakest_evidence, self.generalised_steps,
-                self.contradicted, len(self.steps), [s.statement or s.object for s in self.steps])
+        return (
+            -self.weakest_support,
+            -len(self.documents),
+            -self.weakest_evidence,
+            self.generalised_steps,
+            self.contradicted,
+            len(self.steps),
+            [s.statement or s.object for s in self.steps],
+        )
 
     def text(self) -> str:
         parts = [self.steps[0].subject_label]
@@ -118,10 +153,16 @@ class Chain:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "path": self.text(), "effect": self.effect, "harm_sign": self.harm_sign, "target": self.target,
-            "documents": sorted(self.documents), "weakest_support": self.weakest_support,
-            "weakest_evidence_rank": self.weakest_evidence, "generalised_steps": self.generalised_steps,
-            "contradicted": self.contradicted, "steps": [s.to_dict() for s in self.steps],
+            "path": self.text(),
+            "effect": self.effect,
+            "harm_sign": self.harm_sign,
+            "target": self.target,
+            "documents": sorted(self.documents),
+            "weakest_support": self.weakest_support,
+            "weakest_evidence_rank": self.weakest_evidence,
+            "generalised_steps": self.generalised_steps,
+            "contradicted": self.contradicted,
+            "steps": [s.to_dict() for s in self.steps],
         }
 
 
@@ -146,8 +187,11 @@ class Explanation:
         return {
             "source": {"id": self.source, "label": self.source_label},
             "condition": {"id": self.condition, "label": self.condition_label},
-            "max_length": self.max_length, "found": self.found, "truncated": self.truncated,
-            "chains": [c.to_dict() for c in self.chains], "partial_chains": [c.to_dict() for c in self.partial],
+            "max_length": self.max_length,
+            "found": self.found,
+            "truncated": self.truncated,
+            "chains": [c.to_dict() for c in self.chains],
+            "partial_chains": [c.to_dict() for c in self.partial],
             "notes": self.notes,
         }
 
@@ -157,23 +201,50 @@ class Explanation:
         rows = []
         for i, chain in enumerate(self.chains, 1):
             for j, step in enumerate(chain.steps, 1):
-                rows.append({"chain": i, "step": j, "subject": step.subject_label, "predicate": step.predicate,
-                             "object": step.object_label, "kind": step.kind, "generalised": step.generalised,
-                             "documents": sorted(step.documents), "contradicted": bool(step.contradicted_by),
-                             "effect": chain.effect})
-        return Table(["chain", "step", "subject", "predicate", "object", "kind", "generalised", "documents",
-                      "contradicted", "effect"], rows, title=f"{self.source_label} → {self.condition_label}")
+                rows.append(
+                    {
+                        "chain": i,
+                        "step": j,
+                        "subject": step.subject_label,
+                        "predicate": step.predicate,
+                        "object": step.object_label,
+                        "kind": step.kind,
+                        "generalised": step.generalised,
+                        "documents": sorted(step.documents),
+                        "contradicted": bool(step.contradicted_by),
+                        "effect": chain.effect,
+                    }
+                )
+        return Table(
+            [
+                "chain",
+                "step",
+                "subject",
+                "predicate",
+                "object",
+                "kind",
+                "generalised",
+                "documents",
+                "contradicted",
+                "effect",
+            ],
+            rows,
+            title=f"{self.source_label} → {self.condition_label}",
+        )
 
     def to_dataframe(self):
         return self.to_table().to_dataframe()
 
     def text(self, *, limit: int = 10) -> str:
-        lines = [f"How is {self.source_label} ({self.source}) claimed to affect {self.condition_label} "
-                 f"({self.condition})?"]
+        lines = [
+            f"How is {self.source_label} ({self.source}) claimed to affect {self.condition_label} ({self.condition})?"
+        ]
         if not self.chains:
-            lines.append(f"No document claims a chain of at most {self.max_length} steps from "
-                         f"{self.source_label} to {self.condition_label}"
-                         f"{'' if self.generalised else ' for these cells specifically'}.")
+            lines.append(
+                f"No document claims a chain of at most {self.max_length} steps from "
+                f"{self.source_label} to {self.condition_label}"
+                f"{'' if self.generalised else ' for these cells specifically'}."
+            )
             if self.partial:
                 lines.append("Nearest partial chains:")
                 for chain in self.partial:
@@ -181,8 +252,10 @@ class Explanation:
         for i, chain in enumerate(self.chains[:limit], 1):
             flag = "  CONTRADICTED" if chain.contradicted else ""
             lines.append(f"\n{i}. {chain.text()}")
-            lines.append(f"   effect: {chain.effect}; documents: {len(chain.documents)}; "
-                         f"weakest step backed by {chain.weakest_support} document(s){flag}")
+            lines.append(
+                f"   effect: {chain.effect}; documents: {len(chain.documents)}; "
+                f"weakest step backed by {chain.weakest_support} document(s){flag}"
+            )
             if chain.generalised_target:
                 target = self.condition_label
                 lines.append(f"   [generalised target: claimed for the broader condition, not for {target}]")
@@ -196,14 +269,17 @@ class Explanation:
                     head += "  [ontology]"
                 lines.append(head)
                 for a in step.assertions:
-                    lines.append(f"       {a['claim']} {a['document']} | {a['party']} ({a['speaker']}) | "
-                                 f"{a['modality']}{' ' + repr(a['cue']) if a.get('cue') else ''} | "
-                                 f"{a['evidence_type']} | {a['paraphrase']}")
+                    lines.append(
+                        f"       {a['claim']} {a['document']} | {a['party']} ({a['speaker']}) | "
+                        f"{a['modality']}{' ' + repr(a['cue']) if a.get('cue') else ''} | "
+                        f"{a['evidence_type']} | {a['paraphrase']}"
+                    )
                     if a.get("quote"):
                         lines.append(f"         quote: \u201c{a['quote']}\u201d")
                 for c in step.contradicted_by:
-                    lines.append(f"       contradicted by {c['claim']} {c['document']} ({c['modality']}): "
-                                 f"{c['paraphrase']}")
+                    lines.append(
+                        f"       contradicted by {c['claim']} {c['document']} ({c['modality']}): {c['paraphrase']}"
+                    )
         if len(self.chains) > limit:
             lines.append(f"\n... {len(self.chains) - limit} more chain(s); use --limit or --format json")
         if self.truncated:
@@ -251,11 +327,26 @@ def _start_nodes(kg, graph, source: str, generalise: bool = True) -> list[tuple[
                 general = subject not in specific_cells
                 if general and not generalise:
                     continue
-                note = (f"claimed for {label(subject)} in general; the document names {term.label} as one "
-                        "of their sources") if general else None
-                step = Step("source", source, term.label, "source of (claimed)", subject, label(subject),
-                            statement=data.statement, assertions=_assertion_dicts(kg, data), context=data.context,
-                            generalised=note)
+                note = (
+                    (
+                        f"claimed for {label(subject)} in general; the document names {term.label} as one "
+                        "of their sources"
+                    )
+                    if general
+                    else None
+                )
+                step = Step(
+                    "source",
+                    source,
+                    term.label,
+                    "source of (claimed)",
+                    subject,
+                    label(subject),
+                    statement=data.statement,
+                    assertions=_assertion_dicts(kg, data),
+                    context=data.context,
+                    generalised=note,
+                )
                 starts.append((subject, [step]))
     else:
         starts.append((source, []))
@@ -270,20 +361,32 @@ def _start_nodes(kg, graph, source: str, generalise: bool = True) -> list[tuple[
             continue
         specific = label(node)
         for ancestor in onto.ancestors(node):
-            if ancestor in seen or onto.terms.get(ancestor, None) is None or onto.terms[ancestor].category != "CellType":
+            if (
+                ancestor in seen
+                or onto.terms.get(ancestor, None) is None
+                or onto.terms[ancestor].category != "CellType"
+            ):
                 continue
             seen.add(ancestor)
             note = f"claimed for {label(ancestor)} in general, not for {specific}"
-            expanded.append((ancestor, [*prefix, Step("generalise", node, specific, "is a", ancestor,
-                                                      label(ancestor), generalised=note)]))
+            expanded.append(
+                (
+                    ancestor,
+                    [*prefix, Step("generalise", node, specific, "is a", ancestor, label(ancestor), generalised=note)],
+                )
+            )
     for cell, prefix in list(expanded) if generalise else []:
         for therapy in onto.related_inverse(cell, INPUT_RELATION):
             if therapy in seen:
                 continue
             seen.add(therapy)
             note = f"claimed for {label(therapy)}, a therapy with {label(cell)}"
-            expanded.append((therapy, [*prefix, Step("therapy", cell, label(cell), "used in", therapy,
-                                                     label(therapy), generalised=note)]))
+            expanded.append(
+                (
+                    therapy,
+                    [*prefix, Step("therapy", cell, label(cell), "used in", therapy, label(therapy), generalised=note)],
+                )
+            )
     return expanded
 
 
@@ -312,10 +415,9 @@ def _distances(graph, targets: dict[str, bool], max_length: int) -> dict[str, in
     for u, v, data in graph.edges(data="data"):
         if not _usable(graph, data):
             continue
-        if v in targets or data.context.get("condition") in targets:
-            if dist.get(u, 99) > 1:
-                dist[u] = 1
-                queue.append(u)
+        if (v in targets or data.context.get("condition") in targets) and dist.get(u, 99) > 1:
+            dist[u] = 1
+            queue.append(u)
     for t in targets:
         dist[t] = 0
     while queue:
@@ -341,12 +443,27 @@ def _claim_step(kg, edge: StatementEdge, graph, ends_in_context: bool = False) -
         if other is None:
             continue
         for a in _assertion_dicts(kg, other):
-            contradicted.append({**a, "statement": other_id,
-                                 "claim_text": f"{label(other.subject)} {other.predicate} {label(other.object)}"
-                                               f" ({other.polarity})"})
-    return Step("claim", edge.subject, label(edge.subject), edge.predicate, edge.object, label(edge.object),
-                sign=_edge_sign(edge), statement=edge.statement, context=dict(edge.context),
-                assertions=_assertion_dicts(kg, edge), contradicted_by=contradicted, ends_in_context=ends_in_context)
+            contradicted.append(
+                {
+                    **a,
+                    "statement": other_id,
+                    "claim_text": f"{label(other.subject)} {other.predicate} {label(other.object)} ({other.polarity})",
+                }
+            )
+    return Step(
+        "claim",
+        edge.subject,
+        label(edge.subject),
+        edge.predicate,
+        edge.object,
+        label(edge.object),
+        sign=_edge_sign(edge),
+        statement=edge.statement,
+        context=dict(edge.context),
+        assertions=_assertion_dicts(kg, edge),
+        contradicted_by=contradicted,
+        ends_in_context=ends_in_context,
+    )
 
 
 def _harm_sign(steps: list[Step], graph, targets: dict[str, bool]) -> int | None:
@@ -364,8 +481,17 @@ def _harm_sign(steps: list[Step], graph, targets: dict[str, bool]) -> int | None
     return sign * (1 if harmful else -1)
 
 
-def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200,
-            partial: int = 5, generalise: bool = True, donor: str | None = None) -> Explanation:
+def explain(
+    kg,
+    source: str,
+    condition: str,
+    *,
+    max_length: int = 5,
+    max_chains: int = 200,
+    partial: int = 5,
+    generalise: bool = True,
+    donor: str | None = None,
+) -> Explanation:
     """All mechanism chains of at most ``max_length`` claim steps from ``source`` to ``condition``.
 
     With ``generalise=False`` only claims about the source's own cells and about the
@@ -382,8 +508,10 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
     onto = kg.ontology
     src = onto.resolve(source)
     if src.category not in ("CellSource", "CellType", "Intervention", "ProductForm", "Factor"):
-        raise InputError(f"source {source!r} is a {onto.category_label(src.category)}; give a cell source "
-                         "(tissue), a cell type or a therapy")
+        raise InputError(
+            f"source {source!r} is a {onto.category_label(src.category)}; give a cell source "
+            "(tissue), a cell type or a therapy"
+        )
     cond = onto.resolve(condition)
     if cond.category not in ("Condition", "Phenotype", "Outcome"):
         raise InputError(f"condition {condition!r} is a {onto.category_label(cond.category)}; give a condition")
@@ -439,19 +567,24 @@ def explain(kg, source: str, condition: str, *, max_length: int = 5, max_chains:
             dfs(start, prefix, [], {start, *(s.subject for s in prefix)})
 
     chains.sort(key=Chain.rank_key)
-    result = Explanation(src.curie, src.label, cond.curie, cond.label, chains, max_length, truncated=truncated,
-                         generalised=generalise)
+    result = Explanation(
+        src.curie, src.label, cond.curie, cond.label, chains, max_length, truncated=truncated, generalised=generalise
+    )
     if not generalise:
         result.notes.append("generalisation off: only claims about the source's own cells and the condition itself")
     if donor_curie:
-        result.notes.append(f"donor type {onto.terms[donor_curie].label}: steps claimed only for the other donor "
-                            "type are left out")
+        result.notes.append(
+            f"donor type {onto.terms[donor_curie].label}: steps claimed only for the other donor type are left out"
+        )
     if not chains:
         result.partial = _partial_chains(kg, graph, starts, targets, max_length, partial)
     generalised_targets = sorted(t for t, g in targets.items() if g)
     if generalised_targets:
-        result.notes.append("chains ending at a broader condition (" + ", ".join(
-            onto.terms[t].label for t in generalised_targets) + ") are marked as generalised")
+        result.notes.append(
+            "chains ending at a broader condition ("
+            + ", ".join(onto.terms[t].label for t in generalised_targets)
+            + ") are marked as generalised"
+        )
     return result
 
 

@@ -23,9 +23,30 @@ from .queries import NamedQuery, bind_params, get_query, load_queries
 from .results import Table
 
 CLAIM_COLUMNS = [
-    "claim", "statement", "subject", "subject_label", "predicate", "predicate_label", "object", "object_label",
-    "object_value", "polarity", "modality", "cue", "document", "start", "end", "party", "speaker",
-    "evidence_type", "evidence_label", "studies", "patients", "follow_up", "reference", "reference_label",
+    "claim",
+    "statement",
+    "subject",
+    "subject_label",
+    "predicate",
+    "predicate_label",
+    "object",
+    "object_label",
+    "object_value",
+    "polarity",
+    "modality",
+    "cue",
+    "document",
+    "start",
+    "end",
+    "party",
+    "speaker",
+    "evidence_type",
+    "evidence_label",
+    "studies",
+    "patients",
+    "follow_up",
+    "reference",
+    "reference_label",
     "paraphrase",
 ]
 
@@ -58,8 +79,15 @@ class KnowledgeGraph:
                 continue
             if text and not any(normalise(text) in normalise(n) for n in (term.label, *term.synonyms, term.curie)):
                 continue
-            rows.append({"curie": term.curie, "label": term.label, "category": term.category,
-                         "synonyms": list(term.synonyms), "parents": list(term.parents)})
+            rows.append(
+                {
+                    "curie": term.curie,
+                    "label": term.label,
+                    "category": term.category,
+                    "synonyms": list(term.synonyms),
+                    "parents": list(term.parents),
+                }
+            )
         return Table(["curie", "label", "category", "synonyms", "parents"], rows, title="entities")
 
     def document_id(self, name: str) -> str:
@@ -82,8 +110,9 @@ class KnowledgeGraph:
     def query(self, name_or_sparql: str, /, **params: Any) -> Table:
         """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text."""
         text = name_or_sparql.strip()
-        if any(k in text.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE")) \
-                and ("{" in text or " " in text):
+        if any(k in text.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE")) and (
+            "{" in text or " " in text
+        ):
             if params:
                 raise QueryError("parameters can only be bound to named queries; use bindings= with select()")
             columns, rows = self.select(text)
@@ -94,12 +123,28 @@ class KnowledgeGraph:
         return Table(columns, rows, title=query.title)
 
     # ------------------------------------------------------------------ claims
-    def claims(self, *, subject: str | None = None, object: str | None = None, predicate: str | None = None,
-               document: str | None = None, party: str | None = None, speaker: str | None = None,
-               modality: str | None = None, with_quotes: bool = False) -> Table:
+    def claims(
+        self,
+        *,
+        subject: str | None = None,
+        object: str | None = None,
+        predicate: str | None = None,
+        document: str | None = None,
+        party: str | None = None,
+        speaker: str | None = None,
+        modality: str | None = None,
+        with_quotes: bool = False,
+    ) -> Table:
         """Assertions, filterable; each row has the statement, provenance, evidence and paraphrase."""
-        table = self.query("claims", subject=subject, object=object, predicate=predicate, document=document,
-                           speaker=speaker, modality=modality)
+        table = self.query(
+            "claims",
+            subject=subject,
+            object=object,
+            predicate=predicate,
+            document=document,
+            speaker=speaker,
+            modality=modality,
+        )
         rows = []
         for row in table.rows:
             if party and party.lower() not in (row.get("party_label") or "").lower():
@@ -122,19 +167,26 @@ class KnowledgeGraph:
         out = {
             "claim": row["claim"],
             "statement": row["statement"].rsplit("/", 1)[-1],
-            "subject": row["subject"], "subject_label": row["subject_label"],
-            "predicate": pred_keys.get(row["predicate"], row["predicate"]), "predicate_label": row["predicate_label"],
+            "subject": row["subject"],
+            "subject_label": row["subject_label"],
+            "predicate": pred_keys.get(row["predicate"], row["predicate"]),
+            "predicate_label": row["predicate_label"],
             "object": row.get("object") if row.get("object_label") is not None else None,
             "object_label": row.get("object_label"),
             "object_value": None if row.get("object_label") is not None else row.get("object"),
             "polarity": "positive" if row["polarity"] == "msc:Positive" else "negative",
             "modality": modalities[curie_to_iri(row["modality"])],
             "cue": row.get("cue"),
-            "document": row["file"], "start": row["start"], "end": row["end"],
+            "document": row["file"],
+            "start": row["start"],
+            "end": row["end"],
             "party": row.get("party_label"),
             "speaker": keys[curie_to_iri(row["speaker"])],
-            "evidence_type": row["evidence_type"], "evidence_label": row["evidence_label"],
-            "studies": row.get("studies"), "patients": row.get("patients"), "follow_up": row.get("follow_up"),
+            "evidence_type": row["evidence_type"],
+            "evidence_label": row["evidence_label"],
+            "studies": row.get("studies"),
+            "patients": row.get("patients"),
+            "follow_up": row.get("follow_up"),
             "reference": row.get("reference_label"),
             "reference_label": row.get("reference_label"),
             "paraphrase": row["paraphrase"],
@@ -159,21 +211,45 @@ class KnowledgeGraph:
 
         return project(self)
 
-    def explain(self, source: str, condition: str, *, max_length: int = 5, max_chains: int = 200,
-                generalise: bool = True, donor: str | None = None):
+    def explain(
+        self,
+        source: str,
+        condition: str,
+        *,
+        max_length: int = 5,
+        max_chains: int = 200,
+        generalise: bool = True,
+        donor: str | None = None,
+    ):
         """Mechanism chains from a cell source to a condition; see :func:`msc_graph.explain.explain`."""
         from .explain import explain
 
-        return explain(self, source, condition, max_length=max_length, max_chains=max_chains,
-                       generalise=generalise, donor=donor)
+        return explain(
+            self, source, condition, max_length=max_length, max_chains=max_chains, generalise=generalise, donor=donor
+        )
 
-    def view(self, *, source: str | None = None, condition: str | None = None, document: str | None = None,
-             entity: str | None = None, explanation=None, radius: int = 1):
+    def view(
+        self,
+        *,
+        source: str | None = None,
+        condition: str | None = None,
+        document: str | None = None,
+        entity: str | None = None,
+        explanation=None,
+        radius: int = 1,
+    ):
         """The interactive graph page (pyvis/vis-network), offline; shows inline in Jupyter."""
         from .render import graph_view
 
-        return graph_view(self, source=source, condition=condition, document=document, entity=entity,
-                          explanation=explanation, radius=radius)
+        return graph_view(
+            self,
+            source=source,
+            condition=condition,
+            document=document,
+            entity=entity,
+            explanation=explanation,
+            radius=radius,
+        )
 
     def quote(self, document: str, start: int, end: int) -> str | None:
         """The anchored text, resolved from the corpus at run time (None without a corpus)."""
@@ -183,7 +259,9 @@ class KnowledgeGraph:
         return doc.text[start:end]
 
 
-def load(*, build_dir: str | Path | None = None, corpus: str | Path | None = None, rebuild: bool = True) -> KnowledgeGraph:
+def load(
+    *, build_dir: str | Path | None = None, corpus: str | Path | None = None, rebuild: bool = True
+) -> KnowledgeGraph:
     """Load the knowledge graph into the embedded Oxigraph store (no server).
 
     Builds first when ``build/`` is missing or older than the curated files. The corpus

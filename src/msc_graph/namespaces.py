@@ -153,11 +153,11 @@ def curie_to_iri(curie: str) -> str:
 def iri_to_curie(iri: str) -> str:
     """Compact an OBO or project IRI to a CURIE; other IRIs are returned unchanged."""
     if iri.startswith(OBO_BASE):
-        local = iri[len(OBO_BASE):]
+        local = iri[len(OBO_BASE) :]
         prefix, _, number = local.partition("_")
         return f"{prefix}:{number}" if number else iri
-    if iri.startswith(BASE) and "/" not in iri[len(BASE):]:
-        return "msc:" + iri[len(BASE):]
+    if iri.startswith(BASE) and "/" not in iri[len(BASE) :]:
+        return "msc:" + iri[len(BASE) :]
     return iri
 
 

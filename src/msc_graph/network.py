@@ -108,27 +108,48 @@ def project(kg) -> nx.MultiDiGraph:
         edge = edges.get(sid)
         if edge is None:
             pred = pred_by_curie[row["predicate"]]
-            context = {k: row[k] for k in ("condition", "site", "stage", "donor", "route", "product", "species")
-                       if row.get(k)}
+            context = {
+                k: row[k] for k in ("condition", "site", "stage", "donor", "route", "product", "species") if row.get(k)
+            }
             edge = edges[sid] = StatementEdge(
-                sid, row["subject"], pred.key, row["object"], pred.sign,
-                "positive" if row["polarity"] == "msc:Positive" else "negative", context)
+                sid,
+                row["subject"],
+                pred.key,
+                row["object"],
+                pred.sign,
+                "positive" if row["polarity"] == "msc:Positive" else "negative",
+                context,
+            )
         if any(a.claim == row["claim"] for a in edge.assertions):
             continue
-        edge.assertions.append(EvidenceItem(
-            claim=row["claim"], document=row["file"], start=row["start"], end=row["end"], party=row["party"],
-            speaker=keys[curie_to_iri(row["speaker"])], modality=modalities[curie_to_iri(row["modality"])],
-            cue=row.get("cue"), evidence_type=row["evidence_type"],
-            evidence_rank=onto.evidence_rank.get(row["evidence_type"], 1),
-            studies=row.get("studies"), patients=row.get("patients"), paraphrase=row["paraphrase"],
-        ))
+        edge.assertions.append(
+            EvidenceItem(
+                claim=row["claim"],
+                document=row["file"],
+                start=row["start"],
+                end=row["end"],
+                party=row["party"],
+                speaker=keys[curie_to_iri(row["speaker"])],
+                modality=modalities[curie_to_iri(row["modality"])],
+                cue=row.get("cue"),
+                evidence_type=row["evidence_type"],
+                evidence_rank=onto.evidence_rank.get(row["evidence_type"], 1),
+                studies=row.get("studies"),
+                patients=row.get("patients"),
+                paraphrase=row["paraphrase"],
+            )
+        )
     graph = nx.MultiDiGraph()
     for edge in edges.values():
         for node in (edge.subject, edge.object):
             if node not in graph:
                 term = onto.terms.get(node)
-                graph.add_node(node, label=term.label if term else node, category=term.category if term else None,
-                               harmful=bool(term and term.harmful))
+                graph.add_node(
+                    node,
+                    label=term.label if term else node,
+                    category=term.category if term else None,
+                    harmful=bool(term and term.harmful),
+                )
         edge.assertions.sort(key=lambda a: a.claim)
         graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
     conflicts: dict[str, set[str]] = {}

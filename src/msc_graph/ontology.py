@@ -224,7 +224,7 @@ def load_ontology(directory: Path | None = None) -> Ontology:
 
     categories = {}
     for cat in graph.subjects(RDFS.subClassOf, MSC.Category):
-        categories[str(cat)[len(BASE):]] = str(graph.value(cat, RDFS.label))
+        categories[str(cat)[len(BASE) :]] = str(graph.value(cat, RDFS.label))
 
     terms: dict[str, Term] = {}
     problems: list[str] = []
@@ -238,8 +238,10 @@ def load_ontology(directory: Path | None = None) -> Ontology:
             if not labels:
                 continue
         cat_iri = graph.value(subject, MSC.category)
-        category = str(cat_iri)[len(BASE):] if cat_iri is not None else None
-        parents = tuple(sorted(iri_to_curie(str(p)) for p in graph.objects(subject, RDFS.subClassOf) if isinstance(p, URIRef)))
+        category = str(cat_iri)[len(BASE) :] if cat_iri is not None else None
+        parents = tuple(
+            sorted(iri_to_curie(str(p)) for p in graph.objects(subject, RDFS.subClassOf) if isinstance(p, URIRef))
+        )
         harmful = graph.value(subject, MSC.harmful)
         defn = graph.value(subject, definition)
         terms[curie] = Term(
@@ -288,12 +290,11 @@ def load_ontology(directory: Path | None = None) -> Ontology:
             if key is not None:
                 values[name][str(key)] = str(individual)
     commercial = {
-        key for key, iri in values["SpeakerKind"].items()
+        key
+        for key, iri in values["SpeakerKind"].items()
         if (v := graph.value(URIRef(iri), MSC.commercial)) is not None and v.toPython()
     }
-    evidence_rank = {
-        iri_to_curie(str(s)): int(o) for s, o in graph.subject_objects(MSC.evidenceRank)
-    }
+    evidence_rank = {iri_to_curie(str(s)): int(o) for s, o in graph.subject_objects(MSC.evidenceRank)}
     onto = Ontology(
         terms=terms,
         predicates=predicates,

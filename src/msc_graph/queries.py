@@ -71,7 +71,9 @@ def parse_query_file(path: Path) -> NamedQuery:
     for name, spec in _PARAM.findall(header.get("params", "")):
         kind = spec.split(":")[0].strip().split()[0] if spec.strip() else "text"
         if kind not in PARAM_TYPES:
-            raise QueryError(f"{path}: parameter ?{name} has unknown type {kind!r}; use one of {', '.join(PARAM_TYPES)}")
+            raise QueryError(
+                f"{path}: parameter ?{name} has unknown type {kind!r}; use one of {', '.join(PARAM_TYPES)}"
+            )
         params.append(Parameter(name, kind, spec.strip()))
     return NamedQuery(path.stem, path, header["title"], header["question"], tuple(params), header["returns"], text)
 
@@ -134,8 +136,11 @@ def bind_params(query: NamedQuery, params: dict[str, Any], kg) -> dict[str, Any]
     for name, value in params.items():
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else (
-                f"; it takes {', '.join('?' + k for k in known)}" if known else "; it takes no parameters")
+            hint = (
+                f"; did you mean {close[0]!r}?"
+                if close
+                else (f"; it takes {', '.join('?' + k for k in known)}" if known else "; it takes no parameters")
+            )
             raise QueryError(f"query {query.name!r} has no parameter {name!r}{hint}")
         if value is None:
             continue

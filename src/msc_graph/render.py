@@ -45,8 +45,13 @@ PHYSICS_LIMIT = 300  # above this, a precomputed layout and no physics
 def _json_for_html(data: Any) -> str:
     """JSON that is safe inside a <script> element (no tag or entity can be formed)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
-        "\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 @dataclass
@@ -74,15 +79,18 @@ class GraphView:
 
     def _repr_html_(self) -> str:
         """An isolated iframe with the page inline (``srcdoc``): works where notebooks block scripts."""
-        return (f'<iframe title="{html.escape(self.title)}" style="width:100%;height:720px;border:1px solid #ddd" '
-                f'sandbox="allow-scripts" srcdoc="{html.escape(self.html, quote=True)}"></iframe>')
+        return (
+            f'<iframe title="{html.escape(self.title)}" style="width:100%;height:720px;border:1px solid #ddd" '
+            f'sandbox="allow-scripts" srcdoc="{html.escape(self.html, quote=True)}"></iframe>'
+        )
 
 
 # ----------------------------------------------------------------------------- selection
 
 
-def _select(kg, *, source=None, condition=None, document=None, entity=None, explanation=None, radius=1,
-            generalise=True):
+def _select(
+    kg, *, source=None, condition=None, document=None, entity=None, explanation=None, radius=1, generalise=True
+):
     """The statements (edges) to show, and the chain edges to highlight."""
     graph = kg.network()
     statements = graph.graph["statements"]
@@ -124,23 +132,41 @@ def _select(kg, *, source=None, condition=None, document=None, entity=None, expl
 # ----------------------------------------------------------------------------- page
 
 
-def graph_view(kg, *, source: str | None = None, condition: str | None = None, document: str | None = None,
-               entity: str | None = None, explanation=None, radius: int = 1, max_nodes: int = MAX_NODES,
-               generalise: bool = True) -> GraphView:
+def graph_view(
+    kg,
+    *,
+    source: str | None = None,
+    condition: str | None = None,
+    document: str | None = None,
+    entity: str | None = None,
+    explanation=None,
+    radius: int = 1,
+    max_nodes: int = MAX_NODES,
+    generalise: bool = True,
+) -> GraphView:
     """Build the interactive page for the whole graph, one document, an entity's
     neighbourhood, or an explanation (chains highlighted, the rest dimmed)."""
     from pyvis.network import Network
 
     chosen, highlight, focus_nodes, title, explanation = _select(
-        kg, source=source, condition=condition, document=document, entity=entity, explanation=explanation,
-        radius=radius, generalise=generalise)
+        kg,
+        source=source,
+        condition=condition,
+        document=document,
+        entity=entity,
+        explanation=explanation,
+        radius=radius,
+        generalise=generalise,
+    )
     graph = kg.network()
     statements = graph.graph["statements"]
     edges = [statements[sid] for sid in sorted(chosen)]
     node_ids = sorted({e.subject for e in edges} | {e.object for e in edges})
     if len(node_ids) > max_nodes:
-        raise InputError(f"the view would have {len(node_ids)} nodes (limit {max_nodes}); narrow it with "
-                         "--document, --entity or --source/--condition")
+        raise InputError(
+            f"the view would have {len(node_ids)} nodes (limit {max_nodes}); narrow it with "
+            "--document, --entity or --source/--condition"
+        )
     onto = kg.ontology
     layout = len(node_ids) > PHYSICS_LIMIT
     positions = _layered_positions(node_ids, graph) if layout else {}
@@ -151,8 +177,15 @@ def graph_view(kg, *, source: str | None = None, condition: str | None = None, d
         colour, shape, _ = CATEGORY_STYLE.get(data.get("category") or "", OTHER_STYLE)
         extra = {"x": positions[node][0], "y": positions[node][1], "physics": False} if layout else {}
         inside = shape in ("box", "ellipse")  # the label is drawn inside these shapes
-        net.add_node(node, label=_short(data.get("label", node)), color=colour, shape=shape,
-                     size=14, font={"size": 14, "color": "#ffffff" if inside else "#222222"}, **extra)
+        net.add_node(
+            node,
+            label=_short(data.get("label", node)),
+            color=colour,
+            shape=shape,
+            size=14,
+            font={"size": 14, "color": "#ffffff" if inside else "#222222"},
+            **extra,
+        )
     conflicts = graph.graph["conflicts"]
     edge_data = {}
     for e in edges:
@@ -163,20 +196,36 @@ def graph_view(kg, *, source: str | None = None, condition: str | None = None, d
         width = 1 + 2 * len(e.documents)
         arrows = {"to": {"enabled": True, "type": "bar" if negative else "arrow"}}
         label = ("NOT " if negative else "") + e.predicate.replace("_", " ")
-        net.add_edge(e.subject, e.object, id=e.statement, label=label, color=colour, width=width,
-                     dashes=hedged, arrows=arrows, font={"size": 11, "align": "middle"})
+        net.add_edge(
+            e.subject,
+            e.object,
+            id=e.statement,
+            label=label,
+            color=colour,
+            width=width,
+            dashes=hedged,
+            arrows=arrows,
+            font={"size": 11, "align": "middle"},
+        )
         edge_data[e.statement] = {
             "subject": onto.terms[e.subject].label if e.subject in onto.terms else e.subject,
             "object": onto.terms[e.object].label if e.object in onto.terms else e.object,
-            "predicate": e.predicate, "polarity": e.polarity, "context": {
-                k: (onto.terms[v].label if v in onto.terms else v) for k, v in e.context.items()},
+            "predicate": e.predicate,
+            "polarity": e.polarity,
+            "context": {k: (onto.terms[v].label if v in onto.terms else v) for k, v in e.context.items()},
             "condition": e.context.get("condition"),
             "conflicts": sorted(conflicts.get(e.statement, ())),
             "highlight": e.statement in highlight,
             "assertions": [
-                {**a.to_dict(), "quote": kg.quote(a.document, a.start, a.end) if kg.corpus else None,
-                 "evidence_label": onto.terms[a.evidence_type].label if a.evidence_type in onto.terms else a.evidence_type}
-                for a in e.assertions],
+                {
+                    **a.to_dict(),
+                    "quote": kg.quote(a.document, a.start, a.end) if kg.corpus else None,
+                    "evidence_label": onto.terms[a.evidence_type].label
+                    if a.evidence_type in onto.terms
+                    else a.evidence_type,
+                }
+                for a in e.assertions
+            ],
         }
     # the ontology steps of the chains (tissue -> cells, class -> superclass, cells -> therapy)
     onto_steps = {}
@@ -191,52 +240,97 @@ def graph_view(kg, *, source: str | None = None, condition: str | None = None, d
                 term = onto.terms.get(node)
                 colour, shape, _ = CATEGORY_STYLE.get(term.category if term else "", OTHER_STYLE)
                 inside = shape in ("box", "ellipse")
-                net.add_node(node, label=_short(term.label if term else node), color=colour, shape=shape, size=14,
-                             font={"size": 14, "color": "#ffffff" if inside else "#222222"})
-        net.add_edge(step.subject, step.object, id=key, label=step.predicate, color="#9e9e9e", width=2,
-                     dashes=[2, 4], arrows={"to": {"enabled": True, "type": "arrow"}}, font={"size": 11})
-        edge_data[key] = {"subject": step.subject_label, "object": step.object_label, "predicate": step.predicate,
-                          "polarity": "positive", "context": {}, "condition": None, "conflicts": [],
-                          "highlight": True, "assertions": [], "ontology": step.generalised or
-                          "an ontology axiom (TBox), not a claim of any document"}
+                net.add_node(
+                    node,
+                    label=_short(term.label if term else node),
+                    color=colour,
+                    shape=shape,
+                    size=14,
+                    font={"size": 14, "color": "#ffffff" if inside else "#222222"},
+                )
+        net.add_edge(
+            step.subject,
+            step.object,
+            id=key,
+            label=step.predicate,
+            color="#9e9e9e",
+            width=2,
+            dashes=[2, 4],
+            arrows={"to": {"enabled": True, "type": "arrow"}},
+            font={"size": 11},
+        )
+        edge_data[key] = {
+            "subject": step.subject_label,
+            "object": step.object_label,
+            "predicate": step.predicate,
+            "polarity": "positive",
+            "context": {},
+            "condition": None,
+            "conflicts": [],
+            "highlight": True,
+            "assertions": [],
+            "ontology": step.generalised or "an ontology axiom (TBox), not a claim of any document",
+        }
     node_data = {}
     for node in node_ids:
         term = onto.terms.get(node)
         attrs = graph.nodes[node] if node in graph else {}
         node_data[node] = {
-            "label": term.label if term else attrs.get("label", node), "curie": node,
+            "label": term.label if term else attrs.get("label", node),
+            "curie": node,
             "category": onto.category_label(term.category if term else attrs.get("category")),
             "definition": term.definition if term else None,
             "synonyms": list(term.synonyms) if term else [],
             "focus": node in focus_nodes,
         }
-    categories_shown = {(graph.nodes[n].get("category") if n in graph else getattr(onto.terms.get(n), "category", None))
-                        for n in node_ids}
-    legend = [{"category": onto.category_label(cat), "key": cat, "colour": colour, "shape": shape}
-              for cat, (colour, shape, _) in CATEGORY_STYLE.items() if cat in categories_shown]
+    categories_shown = {
+        (graph.nodes[n].get("category") if n in graph else getattr(onto.terms.get(n), "category", None))
+        for n in node_ids
+    }
+    legend = [
+        {"category": onto.category_label(cat), "key": cat, "colour": colour, "shape": shape}
+        for cat, (colour, shape, _) in CATEGORY_STYLE.items()
+        if cat in categories_shown
+    ]
     filters = {
         "document": sorted({a.document for e in edges for a in e.assertions}),
         "speaker": sorted({a.speaker for e in edges for a in e.assertions}),
         "modality": sorted({a.modality for e in edges for a in e.assertions}),
-        "evidence": sorted({edge_data[e.statement]["assertions"][i]["evidence_label"]
-                            for e in edges for i in range(len(e.assertions))}),
-        "condition": sorted({(c, onto.terms[c].label if c in onto.terms else c)
-                             for e in edges if (c := e.context.get("condition"))}, key=lambda x: x[1]),
+        "evidence": sorted(
+            {edge_data[e.statement]["assertions"][i]["evidence_label"] for e in edges for i in range(len(e.assertions))}
+        ),
+        "condition": sorted(
+            {(c, onto.terms[c].label if c in onto.terms else c) for e in edges if (c := e.context.get("condition"))},
+            key=lambda x: x[1],
+        ),
     }
     options = {
-        "physics": {"enabled": not layout, "stabilization": {"enabled": True, "iterations": 300},
-                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 160}},
+        "physics": {
+            "enabled": not layout,
+            "stabilization": {"enabled": True, "iterations": 300},
+            "barnesHut": {"gravitationalConstant": -6000, "springLength": 160},
+        },
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": layout},
         "edges": {"smooth": {"enabled": not layout, "type": "dynamic"}},
         "layout": {"improvedLayout": not layout and len(node_ids) < 150},
     }
     payload = {
-        "nodes": net.nodes, "edges": net.edges, "options": options, "nodeData": node_data, "edgeData": edge_data,
-        "legend": legend, "filters": filters, "focused": bool(highlight), "title": title,
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "options": options,
+        "nodeData": node_data,
+        "edgeData": edge_data,
+        "legend": legend,
+        "filters": filters,
+        "focused": bool(highlight),
+        "title": title,
         "explanation": explanation.text(limit=5) if explanation is not None else None,
     }
-    page = _TEMPLATE.replace("__TITLE__", html.escape(title)).replace("__VIS__", _vis_js()).replace(
-        "__DATA__", _json_for_html(payload))
+    page = (
+        _TEMPLATE.replace("__TITLE__", html.escape(title))
+        .replace("__VIS__", _vis_js())
+        .replace("__DATA__", _json_for_html(payload))
+    )
     return GraphView(page, title, len(node_ids), len(edges) + len(onto_steps))
 
 

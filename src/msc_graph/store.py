@@ -75,8 +75,11 @@ def to_python(term: Any) -> Any:
     return str(term)
 
 
-def run_select(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
-               ) -> tuple[list[str], list[dict[str, Any]]]:
+def run_select(
+    store: ox.Store,
+    sparql: str,
+    bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Run a SELECT (or ASK) with bound parameters; returns (columns, rows)."""
     refuse_updates(sparql)
     subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
@@ -87,8 +90,10 @@ def run_select(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode | 
     if isinstance(result, ox.QueryBoolean):
         return ["ask"], [{"ask": bool(result)}]
     if isinstance(result, ox.QueryTriples):
-        rows = [{"subject": to_python(t.subject), "predicate": to_python(t.predicate), "object": to_python(t.object)}
-                for t in result]
+        rows = [
+            {"subject": to_python(t.subject), "predicate": to_python(t.predicate), "object": to_python(t.object)}
+            for t in result
+        ]
         return ["subject", "predicate", "object"], rows
     columns = [v.value for v in result.variables]
     rows = [{c: to_python(solution[c]) for c in columns} for solution in result]
