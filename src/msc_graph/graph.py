@@ -107,6 +107,21 @@ class KnowledgeGraph:
     def queries(self) -> dict[str, NamedQuery]:
         return load_queries(self.queries_dir)
 
+    def query_catalogue(self) -> Table:
+        """The named queries with their questions and parameters, as a table."""
+        rows = [
+            {"name": q.name, "title": q.title, "question": q.question,
+             "params": ", ".join(f"{p.name} ({p.type})" for p in q.params)}
+            for q in self.queries().values()
+        ]
+        return Table(["name", "title", "params", "question"], rows, title="named queries")
+
+    def explain_matrix(self, sources: list[str], conditions: list[str], **options: Any) -> Table:
+        """One row per source and condition: how many chains, documents and generalised chains."""
+        from .explain import explain_matrix
+
+        return explain_matrix(self, sources, conditions, **options)
+
     def query(self, name_or_sparql: str, /, **params: Any) -> Table:
         """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text."""
         text = name_or_sparql.strip()
@@ -260,18 +275,34 @@ class KnowledgeGraph:
 
 
 def load(
-    *, build_dir: str | Path | None = None, corpus: str | Path | None = None, rebuild: bool = True
+    *,
+    build_dir: str | Path | None = None,
+    corpus: str | Path | None = None,
+    rebuild: bool = True,
+    root: str | Path | None = None,
 ) -> KnowledgeGraph:
     """Load the knowledge graph into the embedded Oxigraph store (no server).
 
     Builds first when ``build/`` is missing or older than the curated files. The corpus
     (``../shared/corpus`` by default, or ``$MSC_GRAPH_CORPUS``) is optional: with it, quotes
-    are resolved from anchors.
+    are resolved from anchors. ``root`` loads another project folder (a
+    :class:`~msc_graph.workspace.Workspace`): its ontology, claims, queries and build.
     """
     from .paths import corpus_dir, queries_dir
     from .store import open_store
 
     folder = corpus_dir(corpus)
     corpus_obj = Corpus(folder) if folder is not None and folder.is_dir() else None
+    if root is not None:
+        root = Path(root)
+        store = open_store(
+            Path(build_dir) if build_dir else root / "build",
+            corpus=corpus_obj,
+            rebuild=rebuild,
+            ontology_directory=root / "ontology",
+        )
+        return KnowledgeGraph(
+            store=store, ontology=load_ontology(root / "ontology"), corpus=corpus_obj, queries_dir=root / "queries"
+        )
     store = open_store(Path(build_dir) if build_dir else None, corpus=corpus_obj, rebuild=rebuild)
     return KnowledgeGraph(store=store, ontology=load_ontology(), corpus=corpus_obj, queries_dir=queries_dir())

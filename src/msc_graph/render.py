@@ -77,6 +77,9 @@ class GraphView:
         os.replace(tmp, target)
         return target
 
+    def __repr__(self) -> str:
+        return f"GraphView({self.title!r}, {self.node_count} nodes, {self.edge_count} edges)"
+
     def _repr_html_(self) -> str:
         """An isolated iframe with the page inline (``srcdoc``): works where notebooks block scripts."""
         return (

@@ -27,15 +27,18 @@ def build_is_current(build_dir: Path, ontology_directory: Path) -> bool:
     return json.loads(manifest.read_text())["inputs_sha256"] == inputs_hash(ontology_directory)
 
 
-def open_store(build_dir: Path | None = None, *, corpus=None, rebuild: bool = True) -> ox.Store:
-    """An in-memory Oxigraph store holding the knowledge graph."""
+def open_store(
+    build_dir: Path | None = None, *, corpus=None, rebuild: bool = True, ontology_directory: Path | None = None
+) -> ox.Store:
+    """An in-memory Oxigraph store holding the knowledge graph (built first when stale)."""
     from .build import OUTPUTS, build
     from .paths import build_dir as default_build_dir
     from .paths import ontology_dir
 
     directory = Path(build_dir or default_build_dir())
-    if rebuild and not build_is_current(directory, ontology_dir()):
-        build(directory, corpus=corpus)
+    onto_dir = ontology_directory or ontology_dir()
+    if rebuild and not build_is_current(directory, onto_dir):
+        build(directory, ontology_directory=onto_dir, corpus=corpus)
     store = ox.Store()
     store.bulk_load(path=str(directory / OUTPUTS["nt"]), format=ox.RdfFormat.N_TRIPLES)
     return store
