@@ -319,10 +319,15 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
     click.echo("check: ok")
 
 
-def _kg(corpus_path: str | None = None):
+def _kg(corpus_path: str | None = None, endpoint: str | None = None):
     from .graph import load
 
-    return load(corpus=corpus_path)
+    return load(corpus=corpus_path, endpoint=endpoint)
+
+
+endpoint_option = click.option(
+    "--endpoint", envvar="MSC_GRAPH_ENDPOINT", help="Ask a SPARQL 1.1 endpoint URL instead of the embedded store."
+)
 
 
 @main.command(name="claims")
@@ -339,10 +344,11 @@ def _kg(corpus_path: str | None = None):
 @click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @corpus_option
+@endpoint_option
 @handle_errors
-def claims_command(subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path):
+def claims_command(subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path, endpoint=None):
     """List assertions with statement, provenance, evidence and paraphrase; filter by any field."""
-    table = _kg(corpus_path).claims(
+    table = _kg(corpus_path, endpoint).claims(
         subject=subject,
         object=object_,
         predicate=predicate,
@@ -392,8 +398,9 @@ def queries_command(fmt: str) -> None:
 @click.option("--help-query", is_flag=True, help="Show the query's header (title, question, parameters, returns).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @corpus_option
+@endpoint_option
 @handle_errors
-def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, fmt: str, corpus_path) -> None:
+def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, fmt: str, corpus_path, endpoint=None) -> None:
     """Run a named query from queries/ (see `msc-graph queries`) or a .rq file, with bound parameters."""
     from pathlib import Path
 
@@ -414,7 +421,7 @@ def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, 
             raise InputError(f"--param needs KEY=VALUE, got {item!r}")
         key, _, value = item.partition("=")
         values[key.strip().lstrip("?")] = value
-    kg = _kg(corpus_path)
+    kg = _kg(corpus_path, endpoint)
     from .queries import bind_params
     from .results import Table
 
@@ -436,10 +443,11 @@ def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, 
 @click.option("--donor", help="autologous or allogeneic: leave out steps claimed only for the other donor type.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "table", "csv"]), default="text")
 @corpus_option
+@endpoint_option
 @handle_errors
-def explain_command(source, condition, max_length, max_chains, limit, no_generalise, donor, fmt, corpus_path):
+def explain_command(source, condition, max_length, max_chains, limit, no_generalise, donor, fmt, corpus_path, endpoint=None):
     """How is SOURCE claimed to affect CONDITION? Every chain, step by step, with its assertions."""
-    result = _kg(corpus_path).explain(
+    result = _kg(corpus_path, endpoint).explain(
         source, condition, max_length=max_length, max_chains=max_chains, generalise=not no_generalise, donor=donor
     )
     if fmt == "json":
@@ -456,11 +464,12 @@ def explain_command(source, condition, max_length, max_chains, limit, no_general
 @click.option("--between", is_flag=True, help="Only conflicts between documents.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @corpus_option
+@endpoint_option
 @handle_errors
-def contradictions_command(within: bool, between: bool, fmt: str, corpus_path) -> None:
+def contradictions_command(within: bool, between: bool, fmt: str, corpus_path, endpoint=None) -> None:
     """Where the documents disagree (or a document disagrees with itself): both sides, with their claims."""
     same = True if within else False if between else None
-    table = _kg(corpus_path).contradictions(same_document=same)
+    table = _kg(corpus_path, endpoint).contradictions(same_document=same)
     print_rows(
         table.rows,
         ["left_text", "left_claims", "right_text", "right_claims", "same_document"]
@@ -489,6 +498,25 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)
     click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
+
+
+
+@main.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise).")
+@click.option("--port", default=7878, show_default=True)
+@click.option("--timeout", default=30.0, show_default=True, help="Query timeout in seconds.")
+@corpus_option
+@handle_errors
+def serve_command(host: str, port: int, timeout: float, corpus_path) -> None:
+    """Serve the knowledge graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server)."""
+    import os
+
+    from .server import prepare_store, server_command
+
+    location = prepare_store(corpus=_corpus(corpus_path))
+    click.echo(f"SPARQL endpoint: http://{host}:{port}/query  (query page: http://{host}:{port}/)", err=True)
+    command = server_command(location, host, port, timeout)
+    os.execv(command[0], command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -309,6 +309,23 @@ def _assertion_dicts(kg, edge: StatementEdge) -> list[dict[str, Any]]:
     return out
 
 
+def _remote_neighbourhood(kg, source: str, max_length: int, generalise: bool):
+    """For a remote endpoint: fetch only the statements within reach of the source's start nodes."""
+    from .network import neighbourhood
+
+    onto = kg.ontology
+    seeds = {source, *onto.related_inverse(source, SOURCE_RELATION)}
+    sources = {source} if onto.terms[source].category == "CellSource" else set()
+    first = neighbourhood(kg, set(), 0, sources=sources)  # claims that cells derive from the tissue
+    seeds |= {u for u, _, d in first.edges(data="data") if d.predicate == "derives_from"}
+    if generalise:
+        for cell in list(seeds):
+            seeds |= {a for a in onto.ancestors(cell) if getattr(onto.terms.get(a), "category", None) == "CellType"}
+        for cell in list(seeds):
+            seeds |= set(onto.related_inverse(cell, INPUT_RELATION))
+    return neighbourhood(kg, seeds, max_length, sources=sources)
+
+
 def _start_nodes(kg, graph, source: str, generalise: bool = True) -> list[tuple[str, list[Step]]]:
     """Start nodes with the prefix steps that lead to them from the source."""
     onto = kg.ontology
@@ -518,7 +535,10 @@ def explain(
     if max_length < 1:
         raise InputError("max_length must be at least 1")
     donor_curie = onto.resolve(donor, category="DonorType").curie if donor else None
-    graph = project(kg)
+    if getattr(kg, "endpoint", None) is not None:
+        graph = _remote_neighbourhood(kg, src.curie, max_length, generalise)
+    else:
+        graph = project(kg)
     targets = _targets(kg, cond.curie, generalise)
     dist = _distances(graph, targets, max_length)
     starts = _start_nodes(kg, graph, src.curie, generalise)

@@ -55,10 +55,11 @@ CLAIM_COLUMNS = [
 class KnowledgeGraph:
     """The loaded knowledge graph: an Oxigraph store plus the ontology and (optionally) the corpus."""
 
-    store: Any  # pyoxigraph.Store
+    store: Any  # pyoxigraph.Store (embedded) or None with an endpoint
     ontology: Ontology
     corpus: Corpus | None = None
     queries_dir: Path | None = None
+    endpoint: Any = None  # a RemoteEndpoint, when the graph lives on a SPARQL server
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ lookup
@@ -100,6 +101,8 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ SPARQL
     def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+        if self.endpoint is not None:
+            return self.endpoint.select(sparql, bindings)
         from .store import run_select
 
         return run_select(self.store, sparql, bindings)
@@ -221,7 +224,7 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ explanation
     def network(self):
-        """The NetworkX projection of the claims (one edge per statement), cached."""
+        """The NetworkX projection of all claims (one edge per statement), cached."""
         from .network import project
 
         return project(self)
@@ -280,6 +283,8 @@ def load(
     corpus: str | Path | None = None,
     rebuild: bool = True,
     root: str | Path | None = None,
+    endpoint: str | None = None,
+    timeout: float = 60.0,
 ) -> KnowledgeGraph:
     """Load the knowledge graph into the embedded Oxigraph store (no server).
 
@@ -287,12 +292,19 @@ def load(
     (``../shared/corpus`` by default, or ``$MSC_GRAPH_CORPUS``) is optional: with it, quotes
     are resolved from anchors. ``root`` loads another project folder (a
     :class:`~msc_graph.workspace.Workspace`): its ontology, claims, queries and build.
+    ``endpoint`` answers everything from a SPARQL 1.1 endpoint URL instead of the embedded
+    store (explanations then fetch only the neighbourhood they need).
     """
     from .paths import corpus_dir, queries_dir
     from .store import open_store
 
     folder = corpus_dir(corpus)
     corpus_obj = Corpus(folder) if folder is not None and folder.is_dir() else None
+    if endpoint is not None:
+        from .remote import RemoteEndpoint
+
+        return KnowledgeGraph(store=None, ontology=load_ontology(), corpus=corpus_obj, queries_dir=queries_dir(),
+                              endpoint=RemoteEndpoint(endpoint, timeout=timeout))
     if root is not None:
         root = Path(root)
         store = open_store(

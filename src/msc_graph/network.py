@@ -97,11 +97,80 @@ def project(kg) -> nx.MultiDiGraph:
     """The claim graph of a loaded :class:`~msc_graph.graph.KnowledgeGraph` (cached on it)."""
     if "network" in kg._cache:
         return kg._cache["network"]
+    _, rows = kg.select(PROJECTION_QUERY)
+    graph = _graph_from_rows(kg, rows)
+    conflicts: dict[str, set[str]] = {}
+    for row in kg.select(CONFLICT_QUERY)[1]:
+        a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
+        conflicts.setdefault(a, set()).add(b)
+    graph.graph["conflicts"] = conflicts
+    kg._cache["network"] = graph
+    return graph
+
+
+def _values(variable: str, iris: list[str]) -> str:
+    from .namespaces import curie_to_iri
+    from .remote import term_to_sparql
+
+    import pyoxigraph as ox
+
+    terms = " ".join(term_to_sparql(ox.NamedNode(curie_to_iri(i) if ":" in i and not i.startswith("http") else i))
+                     for i in iris)
+    return f"VALUES ?{variable} {{ {terms} }}"
+
+
+def _with_values(query: str, block: str) -> str:
+    import re
+
+    match = re.search(r"\bWHERE\s*\{", query)
+    return query[: match.end()] + " " + block + "\n" + query[match.end():]
+
+
+def neighbourhood(kg, seeds: set[str], depth: int, *, batch: int = 200, sources: set[str] = frozenset()) -> nx.MultiDiGraph:
+    """The part of the claim graph within ``depth`` forward steps of ``seeds``, fetched by SPARQL
+    in batches (for a remote endpoint: explanations never download the whole graph). Statements
+    that conflict with a fetched statement are fetched too, and so are the claims that cells
+    derive from the tissues in ``sources``."""
+    rows: list[dict[str, Any]] = []
+    expanded: set[str] = set()
+    frontier = set(seeds)
+    for _ in range(depth + 1):
+        frontier -= expanded
+        if not frontier:
+            break
+        expanded |= frontier
+        ordered = sorted(frontier)
+        found: list[dict[str, Any]] = []
+        for i in range(0, len(ordered), batch):
+            found += kg.select(_with_values(PROJECTION_QUERY, _values("subject", ordered[i : i + batch])))[1]
+        rows += found
+        frontier = {r["object"] for r in found}
+    for source in sorted(sources):
+        query = _with_values(PROJECTION_QUERY, _values("object", [source]) + " " + _values("predicate", ["RO:0001000"]))
+        rows += kg.select(query)[1]
+    statement_ids = sorted({r["statement"] for r in rows})
+    conflicts: dict[str, set[str]] = {}
+    partners: set[str] = set()
+    for i in range(0, len(statement_ids), batch):
+        chunk = statement_ids[i : i + batch]
+        for row in kg.select(_with_values(CONFLICT_QUERY, _values("a", chunk)))[1]:
+            a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
+            conflicts.setdefault(a, set()).add(b)
+            conflicts.setdefault(b, set()).add(a)
+            partners.add(row["b"])
+    missing = sorted(partners - set(statement_ids))
+    for i in range(0, len(missing), batch):
+        rows += kg.select(_with_values(PROJECTION_QUERY, _values("statement", missing[i : i + batch])))[1]
+    graph = _graph_from_rows(kg, rows)
+    graph.graph["conflicts"] = conflicts
+    return graph
+
+
+def _graph_from_rows(kg, rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
     onto = kg.ontology
     keys = {v: k for k, v in onto.values["SpeakerKind"].items()}
     modalities = {v: k for k, v in onto.values["Modality"].items()}
     pred_by_curie = {p.curie: p for p in onto.predicates.values()}
-    _, rows = kg.select(PROJECTION_QUERY)
     edges: dict[str, StatementEdge] = {}
     for row in rows:
         sid = row["statement"].rsplit("/", 1)[-1]
@@ -140,7 +209,7 @@ def project(kg) -> nx.MultiDiGraph:
             )
         )
     graph = nx.MultiDiGraph()
-    for edge in edges.values():
+    for edge in sorted(edges.values(), key=lambda e: e.statement):
         for node in (edge.subject, edge.object):
             if node not in graph:
                 term = onto.terms.get(node)
@@ -152,11 +221,5 @@ def project(kg) -> nx.MultiDiGraph:
                 )
         edge.assertions.sort(key=lambda a: a.claim)
         graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
-    conflicts: dict[str, set[str]] = {}
-    for row in kg.select(CONFLICT_QUERY)[1]:
-        a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
-        conflicts.setdefault(a, set()).add(b)
-    graph.graph["conflicts"] = conflicts
     graph.graph["statements"] = edges
-    kg._cache["network"] = graph
     return graph

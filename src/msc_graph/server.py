@@ -1,0 +1,75 @@
+"""Serving the knowledge graph over the SPARQL 1.1 Protocol with the Oxigraph server.
+
+msc-graph does not run a home-made server: ``msc-graph serve`` loads the build into an
+on-disk Oxigraph store (``build/oxigraph/``, reloaded when the build changes) and runs
+``oxigraph serve-read-only`` from the ``oxigraph`` wheel, bound to loopback unless told
+otherwise, with a query timeout. The server answers GET and POST queries with SPARQL JSON,
+XML, CSV and TSV results, CONSTRUCT/DESCRIBE as Turtle, N-Triples or JSON-LD, refuses
+updates (read-only), and has a query page at ``/``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from .errors import EnvironmentProblem
+
+
+def oxigraph_binary() -> str:
+    candidate = Path(sys.executable).parent / "oxigraph"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise EnvironmentProblem("the Oxigraph server is not installed; pip install oxigraph")
+    return found
+
+
+def prepare_store(build_dir: Path | None = None, *, corpus=None) -> Path:
+    """The on-disk store for the server, (re)loaded from the current build's N-Triples."""
+    from .build import OUTPUTS
+    from .paths import build_dir as default_build_dir
+    from .store import open_store
+
+    build = Path(build_dir or default_build_dir())
+    open_store(build, corpus=corpus)  # builds first when stale
+    manifest = json.loads((build / OUTPUTS["manifest"]).read_text())
+    location = build / "oxigraph"
+    stamp = location / "msc-graph-inputs.txt"
+    if stamp.exists() and stamp.read_text() == manifest["inputs_sha256"]:
+        return location
+    if location.exists():
+        shutil.rmtree(location)
+    location.mkdir(parents=True)
+    subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(build / OUTPUTS["nt"])],
+                   check=True, capture_output=True)
+    stamp.write_text(manifest["inputs_sha256"])
+    return location
+
+
+def server_command(location: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30) -> list[str]:
+    return [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
+            "--timeout-s", str(int(max(1, timeout)))]
+
+
+def wait_until_ready(url: str, *, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            query = urllib.parse.urlencode({"query": "ASK {}"})
+            with urllib.request.urlopen(f"{url}?{query}", timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise EnvironmentProblem(f"the SPARQL server at {url} did not answer within {seconds:.0f} s") from None
+            time.sleep(0.2)
+
+
+import urllib.parse  # noqa: E402  (used above; kept with the other stdlib imports of this module)
