@@ -153,6 +153,11 @@ def compile_abox(curation: Curation, onto: Ontology) -> Graph:
             g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), _iri(st.object)))
         elif st.id in positive_supported:
             g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), Literal(st.object_value)))
+    # the reflexive-transitive subclass closure, so that queries need no property paths
+    for curie in sorted(onto.terms):
+        g.add((_iri(curie), MSC.subClassOfOrSelf, _iri(curie)))
+        for ancestor in onto.ancestors(curie):
+            g.add((_iri(curie), MSC.subClassOfOrSelf, _iri(ancestor)))
     for a_id, b_id in conflicts(curation, onto):
         g.add((STATEMENT[a_id], MSC.conflictsWith, STATEMENT[b_id]))
         g.add((STATEMENT[b_id], MSC.conflictsWith, STATEMENT[a_id]))

@@ -46,6 +46,7 @@ class MSC(DefinedNamespace):
     evidenceRank: object
     commercial: object
     harmful: object
+    subClassOfOrSelf: object
     # classes
     Category: object
     Statement: object
