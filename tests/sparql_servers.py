@@ -23,8 +23,13 @@ def oxigraph_server(env: dict[str, str] | None = None, *, timeout: float = 5):
     from msc_graph.server import wait_until_ready
 
     port = free_port()
-    proc = subprocess.Popen([str(BIN), "serve", "--port", str(port), "--timeout", str(timeout)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port), "--timeout", str(timeout)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/query"
     try:
         wait_until_ready(url, seconds=120)
@@ -43,7 +48,11 @@ def normalise(rows):
     for row in rows:
         items = []
         for key, value in sorted(row.items()):
-            if isinstance(value, str) and (", " in value or " " in value) and key.endswith(("claims", "documents", "speakers")):
+            if (
+                isinstance(value, str)
+                and (", " in value or " " in value)
+                and key.endswith(("claims", "documents", "speakers"))
+            ):
                 value = " ".join(sorted(value.replace(",", " ").split()))
             items.append((key, value))
         out.add(tuple(items))

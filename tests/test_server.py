@@ -39,18 +39,23 @@ def test_sparqlwrapper_gets_the_same_claims_as_the_library(endpoint, local):
     from SPARQLWrapper import JSON, SPARQLWrapper
 
     client = SPARQLWrapper(endpoint)
-    client.setQuery("PREFIX msc: <https://w3id.org/msc-graph/> SELECT ?id WHERE { ?a a msc:Assertion ; msc:claimId ?id }")
+    client.setQuery(
+        "PREFIX msc: <https://w3id.org/msc-graph/> SELECT ?id WHERE { ?a a msc:Assertion ; msc:claimId ?id }"
+    )
     client.setReturnFormat(JSON)
     ids = {b["id"]["value"] for b in client.query().convert()["results"]["bindings"]}
     assert ids == {r["claim"] for r in local.claims()}
 
 
-@pytest.mark.parametrize("accept,marker", [
-    ("application/sparql-results+json", '"bindings"'),
-    ("application/sparql-results+xml", "<sparql"),
-    ("text/csv", "n\r\n"),
-    ("text/tab-separated-values", "?n"),
-])
+@pytest.mark.parametrize(
+    "accept,marker",
+    [
+        ("application/sparql-results+json", '"bindings"'),
+        ("application/sparql-results+xml", "<sparql"),
+        ("text/csv", "n\r\n"),
+        ("text/tab-separated-values", "?n"),
+    ],
+)
 def test_select_result_formats(endpoint, accept, marker):
     query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"})
     request = urllib.request.Request(f"{endpoint}?{query}", headers={"Accept": accept})  # GET
@@ -61,8 +66,11 @@ def test_select_result_formats(endpoint, accept, marker):
 @pytest.mark.parametrize("accept,marker", [("text/turtle", "msc-graph"), ("application/ld+json", "@id")])
 def test_construct_formats(endpoint, accept, marker):
     query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s a <https://w3id.org/msc-graph/Document> ; ?p ?o }"
-    request = urllib.request.Request(endpoint, data=urllib.parse.urlencode({"query": query}).encode(),
-                                     headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+    request = urllib.request.Request(
+        endpoint,
+        data=urllib.parse.urlencode({"query": query}).encode(),
+        headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # POST
         assert marker in response.read().decode()
 
@@ -107,8 +115,9 @@ def test_every_named_query_gives_the_same_answer(local, remote):
         assert normalise(local.query(name, **params).rows) == normalise(remote.query(name, **params).rows), name
 
 
-@pytest.mark.parametrize("source,condition", [("umbilical cord", "multiple sclerosis"),
-                                              ("bone marrow", "knee osteoarthritis")])
+@pytest.mark.parametrize(
+    "source,condition", [("umbilical cord", "multiple sclerosis"), ("bone marrow", "knee osteoarthritis")]
+)
 def test_explain_gives_the_same_chains_from_the_endpoint(local, remote, source, condition):
     a, b = local.explain(source, condition), remote.explain(source, condition)
     assert [c.to_dict() for c in a.chains] == [c.to_dict() for c in b.chains]
@@ -124,14 +133,17 @@ def test_remote_explain_fetches_only_a_neighbourhood(remote, local):
 def test_cli_against_the_endpoint(endpoint):
     from helpers import run_cli
 
-    result = run_cli(None, "claims", "--document", "003", "--modality", "negated", "--endpoint", endpoint,
-                     "--format", "json")
+    result = run_cli(
+        None, "claims", "--document", "003", "--modality", "negated", "--endpoint", endpoint, "--format", "json"
+    )
     assert result.returncode == 0, result.stderr
     assert {r["claim"] for r in json.loads(result.stdout)} >= {"d003-c017"}
 
 
 def test_bounded_concurrent_load_has_no_errors(endpoint):
-    query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/msc-graph/Assertion> }"})
+    query = urllib.parse.urlencode(
+        {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/msc-graph/Assertion> }"}
+    )
 
     def client(_):
         errors = 0

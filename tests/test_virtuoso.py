@@ -11,7 +11,9 @@ from sparql_servers import normalise
 
 import msc_graph
 
-pytestmark = pytest.mark.skipif(shutil.which("virtuoso-t") is None, reason="needs virtuoso-opensource (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which("virtuoso-t") is None, reason="needs virtuoso-opensource (.ci/run installs it)"
+)
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
@@ -37,13 +39,19 @@ def test_every_named_query_gives_the_same_answer_on_virtuoso(kgs):
         assert normalise(local.query(name, **params).rows) == normalise(remote.query(name, **params).rows), name
 
 
-@pytest.mark.parametrize("source,condition", [("umbilical cord", "multiple sclerosis"),
-                                              ("bone marrow", "knee osteoarthritis"),
-                                              ("placenta", "knee osteoarthritis")])
+@pytest.mark.parametrize(
+    "source,condition",
+    [
+        ("umbilical cord", "multiple sclerosis"),
+        ("bone marrow", "knee osteoarthritis"),
+        ("placenta", "knee osteoarthritis"),
+    ],
+)
 def test_explain_gives_the_same_chains_on_virtuoso(kgs, source, condition):
     local, remote = kgs
-    assert [c.to_dict() for c in local.explain(source, condition).chains] == \
-        [c.to_dict() for c in remote.explain(source, condition).chains]
+    assert [c.to_dict() for c in local.explain(source, condition).chains] == [
+        c.to_dict() for c in remote.explain(source, condition).chains
+    ]
 
 
 def test_claims_filters_work_on_virtuoso(kgs):

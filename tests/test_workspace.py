@@ -19,13 +19,35 @@ def workspace(project, tmp_path, monkeypatch):
 def _claims(ws, object_="IL-10"):
     first = ws.anchor("900_example", "Placental cells release interleukin 10.")
     second = ws.anchor("900_example", "Interleukin 10 may ease multiple sclerosis.")
-    ws.write_claims("900_example", parties={"publisher": {"label": "example", "kind": "publisher"}}, claims=[
-        {"id": "d900-c001", "subject": "mesenchymal stem cell of the placenta", "predicate": "produces",
-         "object": object_, "modality": "asserted", "party": "publisher", "evidence": "ECO:0000204",
-         "anchor": first, "paraphrase": "Placental MSCs are said to secrete IL-10."},
-        {"id": "d900-c002", "subject": "IL-10", "predicate": "ameliorates", "object": "multiple sclerosis",
-         "modality": "hedged", "cue": "may", "party": "publisher", "evidence": "ECO:0000204",
-         "anchor": second, "paraphrase": "IL-10 is suggested to ease MS."}])
+    ws.write_claims(
+        "900_example",
+        parties={"publisher": {"label": "example", "kind": "publisher"}},
+        claims=[
+            {
+                "id": "d900-c001",
+                "subject": "mesenchymal stem cell of the placenta",
+                "predicate": "produces",
+                "object": object_,
+                "modality": "asserted",
+                "party": "publisher",
+                "evidence": "ECO:0000204",
+                "anchor": first,
+                "paraphrase": "Placental MSCs are said to secrete IL-10.",
+            },
+            {
+                "id": "d900-c002",
+                "subject": "IL-10",
+                "predicate": "ameliorates",
+                "object": "multiple sclerosis",
+                "modality": "hedged",
+                "cue": "may",
+                "party": "publisher",
+                "evidence": "ECO:0000204",
+                "anchor": second,
+                "paraphrase": "IL-10 is suggested to ease MS.",
+            },
+        ],
+    )
 
 
 def test_adding_a_document_changes_the_answer(workspace, project):

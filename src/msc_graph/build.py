@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from .artifacts import NETWORK_CACHE, ONTOLOGY_CACHE, OUTPUTS, inputs_hash, write_network_cache, write_ontology_cache
 from .corpus import Corpus
 from .curation import load_curation
 from .model import Assertion, Curation, Statement
@@ -33,16 +34,7 @@ from .namespaces import (
     STATEMENT,
     curie_to_iri,
 )
-from .ontology import Ontology, load_ontology, ontology_files, tbox_graph
-
-OUTPUTS = {
-    "ttl": "msc-graph.ttl",
-    "nt": "msc-graph.nt",
-    "owl": "msc-graph.owl",
-    "jsonld": "msc-graph.jsonld",
-    "tbox": "tbox.owl",
-    "manifest": "manifest.json",
-}
+from .ontology import Ontology, load_ontology, tbox_graph
 
 CONTEXT_PROPERTIES = {
     "condition": MSC.inCondition,
@@ -249,21 +241,6 @@ class BuildResult:
     input_hash: str
 
 
-def inputs_hash(ontology_directory: Path) -> str:
-    """SHA-256 over every input file (TBox, registry, claim files), to detect stale builds."""
-    h = hashlib.sha256()
-    paths = [
-        *ontology_files(ontology_directory),
-        ontology_directory / "documents.yaml",
-        *sorted((ontology_directory / "claims").glob("*.yaml")),
-    ]
-    for path in paths:
-        if path.exists():
-            h.update(path.name.encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
 def compile_graph(ontology_directory: Path | None = None, *, corpus: Corpus | None = None) -> tuple[Graph, Curation]:
     """TBox + ABox as one rdflib graph, and the curation it came from."""
     from .paths import ontology_dir
@@ -329,6 +306,10 @@ def build(
         },
     }
     blobs[out / OUTPUTS["manifest"]] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    # caches for a fast start: the term index and the NetworkX projection (made by the same SPARQL as always)
+    onto = load_ontology(directory)
+    blobs[out / ONTOLOGY_CACHE] = write_ontology_cache(out, directory, onto)
+    blobs[out / NETWORK_CACHE] = write_network_cache(_project_ntriples(nt, onto), digest)
     _atomic_write(blobs)
     return BuildResult(
         out,
@@ -339,6 +320,18 @@ def build(
         len(curation.documents),
         digest,
     )
+
+
+def _project_ntriples(nt: str, onto: Ontology):
+    """The NetworkX projection of freshly built N-Triples (through the embedded store's SPARQL)."""
+    import pyoxigraph as ox
+
+    from .graph import KnowledgeGraph
+    from .network import project
+
+    store = ox.Store()
+    store.bulk_load(nt.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return project(KnowledgeGraph(store=store, ontology=onto))
 
 
 def _jsonld(g: Graph) -> bytes:

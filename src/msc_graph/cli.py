@@ -346,7 +346,9 @@ endpoint_option = click.option(
 @corpus_option
 @endpoint_option
 @handle_errors
-def claims_command(subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path, endpoint=None):
+def claims_command(
+    subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path, endpoint=None
+):
     """List assertions with statement, provenance, evidence and paraphrase; filter by any field."""
     table = _kg(corpus_path, endpoint).claims(
         subject=subject,
@@ -400,7 +402,9 @@ def queries_command(fmt: str) -> None:
 @corpus_option
 @endpoint_option
 @handle_errors
-def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, fmt: str, corpus_path, endpoint=None) -> None:
+def query_command(
+    name_or_file: str, params: tuple[str, ...], help_query: bool, fmt: str, corpus_path, endpoint=None
+) -> None:
     """Run a named query from queries/ (see `msc-graph queries`) or a .rq file, with bound parameters."""
     from pathlib import Path
 
@@ -445,7 +449,9 @@ def query_command(name_or_file: str, params: tuple[str, ...], help_query: bool, 
 @corpus_option
 @endpoint_option
 @handle_errors
-def explain_command(source, condition, max_length, max_chains, limit, no_generalise, donor, fmt, corpus_path, endpoint=None):
+def explain_command(
+    source, condition, max_length, max_chains, limit, no_generalise, donor, fmt, corpus_path, endpoint=None
+):
     """How is SOURCE claimed to affect CONDITION? Every chain, step by step, with its assertions."""
     result = _kg(corpus_path, endpoint).explain(
         source, condition, max_length=max_length, max_chains=max_chains, generalise=not no_generalise, donor=donor
@@ -500,9 +506,10 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
 
 
-
 @main.command(name="serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise)."
+)
 @click.option("--port", default=7878, show_default=True)
 @click.option("--timeout", default=30.0, show_default=True, help="Query timeout in seconds.")
 @corpus_option

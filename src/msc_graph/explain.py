@@ -658,17 +658,28 @@ def explain_matrix(kg, sources: list[str], conditions: list[str], **options: Any
             result = explain(kg, source, condition, **options)
             specific = [c for c in result.chains if not c.generalised_steps]
             best = result.chains[0] if result.chains else None
-            rows.append({
-                "source": result.source_label,
-                "condition": result.condition_label,
-                "chains": len(result.chains),
-                "source_specific_chains": len(specific),
-                "documents": len(set().union(*(c.documents for c in result.chains))) if result.chains else 0,
-                "beneficial": sum(1 for c in result.chains if c.harm_sign == -1),
-                "harmful": sum(1 for c in result.chains if c.harm_sign == 1),
-                "contradicted": sum(1 for c in result.chains if c.contradicted),
-                "best_chain": best.text() if best else None,
-            })
-    columns = ["source", "condition", "chains", "source_specific_chains", "documents", "beneficial", "harmful",
-               "contradicted", "best_chain"]
+            rows.append(
+                {
+                    "source": result.source_label,
+                    "condition": result.condition_label,
+                    "chains": len(result.chains),
+                    "source_specific_chains": len(specific),
+                    "documents": len(set().union(*(c.documents for c in result.chains))) if result.chains else 0,
+                    "beneficial": sum(1 for c in result.chains if c.harm_sign == -1),
+                    "harmful": sum(1 for c in result.chains if c.harm_sign == 1),
+                    "contradicted": sum(1 for c in result.chains if c.contradicted),
+                    "best_chain": best.text() if best else None,
+                }
+            )
+    columns = [
+        "source",
+        "condition",
+        "chains",
+        "source_specific_chains",
+        "documents",
+        "beneficial",
+        "harmful",
+        "contradicted",
+        "best_chain",
+    ]
     return Table(columns, rows, title="explanations by source and condition")

@@ -60,7 +60,14 @@ class KnowledgeGraph:
     corpus: Corpus | None = None
     queries_dir: Path | None = None
     endpoint: Any = None  # a RemoteEndpoint, when the graph lives on a SPARQL server
+    store_factory: Any = field(default=None, repr=False)  # opens the store on first use
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def get_store(self):
+        """The embedded store, opened on first use (explanations from the cache never need it)."""
+        if self.store is None and self.store_factory is not None:
+            self.store = self.store_factory()
+        return self.store
 
     # ------------------------------------------------------------------ lookup
     def lookup(self, text: str, *, category: str | None = None) -> Term:
@@ -105,7 +112,7 @@ class KnowledgeGraph:
             return self.endpoint.select(sparql, bindings)
         from .store import run_select
 
-        return run_select(self.store, sparql, bindings)
+        return run_select(self.get_store(), sparql, bindings)
 
     def queries(self) -> dict[str, NamedQuery]:
         return load_queries(self.queries_dir)
@@ -113,8 +120,12 @@ class KnowledgeGraph:
     def query_catalogue(self) -> Table:
         """The named queries with their questions and parameters, as a table."""
         rows = [
-            {"name": q.name, "title": q.title, "question": q.question,
-             "params": ", ".join(f"{p.name} ({p.type})" for p in q.params)}
+            {
+                "name": q.name,
+                "title": q.title,
+                "question": q.question,
+                "params": ", ".join(f"{p.name} ({p.type})" for p in q.params),
+            }
             for q in self.queries().values()
         ]
         return Table(["name", "title", "params", "question"], rows, title="named queries")
@@ -303,18 +314,35 @@ def load(
     if endpoint is not None:
         from .remote import RemoteEndpoint
 
-        return KnowledgeGraph(store=None, ontology=load_ontology(), corpus=corpus_obj, queries_dir=queries_dir(),
-                              endpoint=RemoteEndpoint(endpoint, timeout=timeout))
+        return KnowledgeGraph(
+            store=None,
+            ontology=load_ontology(),
+            corpus=corpus_obj,
+            queries_dir=queries_dir(),
+            endpoint=RemoteEndpoint(endpoint, timeout=timeout),
+        )
     if root is not None:
         root = Path(root)
-        store = open_store(
-            Path(build_dir) if build_dir else root / "build",
-            corpus=corpus_obj,
-            rebuild=rebuild,
-            ontology_directory=root / "ontology",
-        )
-        return KnowledgeGraph(
-            store=store, ontology=load_ontology(root / "ontology"), corpus=corpus_obj, queries_dir=root / "queries"
-        )
-    store = open_store(Path(build_dir) if build_dir else None, corpus=corpus_obj, rebuild=rebuild)
-    return KnowledgeGraph(store=store, ontology=load_ontology(), corpus=corpus_obj, queries_dir=queries_dir())
+        build, onto_dir, queries = Path(build_dir) if build_dir else root / "build", root / "ontology", root / "queries"
+    else:
+        from .paths import build_dir as default_build_dir
+        from .paths import ontology_dir
+
+        build, onto_dir, queries = Path(build_dir) if build_dir else default_build_dir(), ontology_dir(), queries_dir()
+    from .artifacts import build_is_current, inputs_hash, read_network_cache
+
+    if rebuild and not build_is_current(build, onto_dir):
+        from .build import build as run_build
+
+        run_build(build, ontology_directory=onto_dir, corpus=corpus_obj)
+    kg = KnowledgeGraph(
+        store=None,
+        ontology=load_ontology(onto_dir),
+        corpus=corpus_obj,
+        queries_dir=queries,
+        store_factory=lambda: open_store(build, corpus=corpus_obj, rebuild=False, ontology_directory=onto_dir),
+    )
+    network = read_network_cache(build, inputs_hash(onto_dir))
+    if network is not None:
+        kg._cache["network"] = network
+    return kg

@@ -1,5 +1,6 @@
 """Every IRI and prefix msc-graph uses, in closed namespaces: a typo raises.
 
+>>> from msc_graph.namespaces import MSC
 >>> str(MSC.Statement)
 'https://w3id.org/msc-graph/Statement'
 >>> MSC.Statment
@@ -18,125 +19,76 @@ from __future__ import annotations
 
 import re
 
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, DefinedNamespace, Namespace
-
 BASE = "https://w3id.org/msc-graph/"
 OBO_BASE = "http://purl.obolibrary.org/obo/"
-
-STATEMENT = Namespace(BASE + "statement/")
-ASSERTION = Namespace(BASE + "assertion/")
-DOCUMENT = Namespace(BASE + "document/")
-PARTY = Namespace(BASE + "party/")
-REFERENCE = Namespace(BASE + "reference/")
-SKIP = Namespace(BASE + "skip/")
-OBO = Namespace(OBO_BASE)
-
-
-class MSC(DefinedNamespace):
-    """The msc-graph vocabulary (ontology/msc.ttl)."""
-
-    _NS = Namespace(BASE)
-    _fail = True
-    _extras = ["ontology"]
-
-    # annotation properties
-    category: object
-    curationKey: object
-    effectSign: object
-    evidenceRank: object
-    commercial: object
-    harmful: object
-    subClassOfOrSelf: object
-    # classes
-    Category: object
-    Statement: object
-    Assertion: object
-    Document: object
-    Party: object
-    Reference: object
-    EvidenceLine: object
-    SkippedSpan: object
-    Modality: object
-    Polarity: object
-    SpeakerKind: object
-    DocumentKind: object
-    Positive: object
-    Negative: object
-    # statement
-    subject: object
-    predicate: object
-    object: object
-    objectValue: object
-    polarity: object
-    inCondition: object
-    atSite: object
-    inSpecies: object
-    atStage: object
-    viaRoute: object
-    donorType: object
-    productForm: object
-    dose: object
-    conflictsWith: object
-    contradictsAssertion: object
-    # assertion
-    asserts: object
-    inDocument: object
-    modality: object
-    cue: object
-    creditedParty: object
-    citesReference: object
-    speakerKind: object
-    paraphrase: object
-    claimId: object
-    evidenceType: object
-    studyCount: object
-    patientCount: object
-    followUp: object
-    spanSha256: object
-    # document, party, reference, skip
-    sha256: object
-    fileName: object
-    documentKind: object
-    publisher: object
-    url: object
-    identifier: object
-    partyKind: object
-    skipReason: object
-
-
-class OA(DefinedNamespace):
-    """The W3C Web Annotation vocabulary terms msc-graph uses."""
-
-    _NS = Namespace("http://www.w3.org/ns/oa#")
-    _fail = True
-
-    SpecificResource: object
-    TextPositionSelector: object
-    hasSource: object
-    hasSelector: object
-    hasTarget: object
-    start: object
-    end: object
-
-
-HAS_EVIDENCE = OBO["RO_0002558"]
 
 PREFIXES: dict[str, str] = {
     "msc": BASE,
     "obo": OBO_BASE,
-    "statement": str(STATEMENT),
-    "assertion": str(ASSERTION),
-    "document": str(DOCUMENT),
-    "party": str(PARTY),
-    "reference": str(REFERENCE),
+    "statement": BASE + "statement/",
+    "assertion": BASE + "assertion/",
+    "document": BASE + "document/",
+    "party": BASE + "party/",
+    "reference": BASE + "reference/",
     "oa": "http://www.w3.org/ns/oa#",
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "skos": str(SKOS),
-    "xsd": str(XSD),
-    "dcterms": str(DCTERMS),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dcterms": "http://purl.org/dc/terms/",
 }
+
+_MSC_TERMS = ["category", "curationKey", "effectSign", "evidenceRank", "commercial", "harmful", "subClassOfOrSelf", "Category", "Statement", "Assertion", "Document", "Party", "Reference", "EvidenceLine", "SkippedSpan", "Modality", "Polarity", "SpeakerKind", "DocumentKind", "Positive", "Negative", "subject", "predicate", "object", "objectValue", "polarity", "inCondition", "atSite", "inSpecies", "atStage", "viaRoute", "donorType", "productForm", "dose", "conflictsWith", "contradictsAssertion", "asserts", "inDocument", "modality", "cue", "creditedParty", "citesReference", "speakerKind", "paraphrase", "claimId", "evidenceType", "studyCount", "patientCount", "followUp", "spanSha256", "sha256", "fileName", "documentKind", "publisher", "url", "identifier", "partyKind", "skipReason"]
+_OA_TERMS = ["SpecificResource", "TextPositionSelector", "hasSource", "hasSelector", "hasTarget", "start", "end"]
+_RDF_NAMES = ("MSC", "OA", "OBO", "STATEMENT", "ASSERTION", "DOCUMENT", "PARTY", "REFERENCE", "SKIP", "HAS_EVIDENCE")
+_LAZY: dict[str, object] = {}
+
+
+def __getattr__(name: str):  # PEP 562: the rdflib namespaces are built on first use
+    """``MSC``, ``OA`` ... are rdflib closed namespaces, imported only where RDF is written,
+    so that ``import msc_graph`` and the CLI do not pay for importing rdflib."""
+    if name not in _RDF_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if not _LAZY:
+        from rdflib.namespace import DefinedNamespace, Namespace
+
+        msc = type(
+            "MSC",
+            (DefinedNamespace,),
+            {
+                "_NS": Namespace(BASE),
+                "_fail": True,
+                "_extras": ["ontology"],
+                "__annotations__": {t: object for t in _MSC_TERMS},
+                "__doc__": "The msc-graph vocabulary (ontology/msc.ttl).",
+            },
+        )
+        oa = type(
+            "OA",
+            (DefinedNamespace,),
+            {
+                "_NS": Namespace(PREFIXES["oa"]),
+                "_fail": True,
+                "__annotations__": {t: object for t in _OA_TERMS},
+                "__doc__": "The W3C Web Annotation terms msc-graph uses.",
+            },
+        )
+        obo = Namespace(OBO_BASE)
+        _LAZY.update(
+            MSC=msc,
+            OA=oa,
+            OBO=obo,
+            HAS_EVIDENCE=obo["RO_0002558"],
+            STATEMENT=Namespace(BASE + "statement/"),
+            ASSERTION=Namespace(BASE + "assertion/"),
+            DOCUMENT=Namespace(BASE + "document/"),
+            PARTY=Namespace(BASE + "party/"),
+            REFERENCE=Namespace(BASE + "reference/"),
+            SKIP=Namespace(BASE + "skip/"),
+        )
+    return _LAZY[name]
+
 
 _OBO_CURIE = re.compile(r"^([A-Za-z][A-Za-z0-9]*):([0-9A-Za-z_]+)$")
 

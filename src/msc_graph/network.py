@@ -103,19 +103,20 @@ def project(kg) -> nx.MultiDiGraph:
     for row in kg.select(CONFLICT_QUERY)[1]:
         a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
         conflicts.setdefault(a, set()).add(b)
-    graph.graph["conflicts"] = conflicts
+    graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(conflicts.items())}
     kg._cache["network"] = graph
     return graph
 
 
 def _values(variable: str, iris: list[str]) -> str:
+    import pyoxigraph as ox
+
     from .namespaces import curie_to_iri
     from .remote import term_to_sparql
 
-    import pyoxigraph as ox
-
-    terms = " ".join(term_to_sparql(ox.NamedNode(curie_to_iri(i) if ":" in i and not i.startswith("http") else i))
-                     for i in iris)
+    terms = " ".join(
+        term_to_sparql(ox.NamedNode(curie_to_iri(i) if ":" in i and not i.startswith("http") else i)) for i in iris
+    )
     return f"VALUES ?{variable} {{ {terms} }}"
 
 
@@ -123,10 +124,12 @@ def _with_values(query: str, block: str) -> str:
     import re
 
     match = re.search(r"\bWHERE\s*\{", query)
-    return query[: match.end()] + " " + block + "\n" + query[match.end():]
+    return query[: match.end()] + " " + block + "\n" + query[match.end() :]
 
 
-def neighbourhood(kg, seeds: set[str], depth: int, *, batch: int = 200, sources: set[str] = frozenset()) -> nx.MultiDiGraph:
+def neighbourhood(
+    kg, seeds: set[str], depth: int, *, batch: int = 200, sources: set[str] = frozenset()
+) -> nx.MultiDiGraph:
     """The part of the claim graph within ``depth`` forward steps of ``seeds``, fetched by SPARQL
     in batches (for a remote endpoint: explanations never download the whole graph). Statements
     that conflict with a fetched statement are fetched too, and so are the claims that cells
@@ -162,7 +165,7 @@ def neighbourhood(kg, seeds: set[str], depth: int, *, batch: int = 200, sources:
     for i in range(0, len(missing), batch):
         rows += kg.select(_with_values(PROJECTION_QUERY, _values("statement", missing[i : i + batch])))[1]
     graph = _graph_from_rows(kg, rows)
-    graph.graph["conflicts"] = conflicts
+    graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(conflicts.items())}
     return graph
 
 

@@ -211,15 +211,24 @@ _CACHE: dict[Path, Ontology] = {}
 
 def load_ontology(directory: Path | None = None) -> Ontology:
     """Read the TBox into an :class:`Ontology` (cached per directory)."""
-    from rdflib import OWL, RDF, RDFS, SKOS, URIRef
-
-    from .namespaces import MSC, OBO
     from .paths import ontology_dir
 
     directory = (directory or ontology_dir()).resolve()
     if directory in _CACHE:
         return _CACHE[directory]
+    if directory == ontology_dir().resolve():  # the build's term index, when its TBox is current
+        from .artifacts import read_ontology_cache
+        from .paths import build_dir
+
+        cached = read_ontology_cache(build_dir(), directory)
+        if cached is not None:
+            _CACHE[directory] = cached
+            return cached
     graph = tbox_graph(directory)
+    from rdflib import OWL, RDF, RDFS, SKOS, URIRef
+
+    from .namespaces import MSC, OBO
+
     definition = OBO["IAO_0000115"]
 
     categories = {}

@@ -61,9 +61,14 @@ def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
     if match is None:
         raise QueryError("cannot bind parameters: the query has no WHERE clause")
     names = sorted(bindings)
-    block = (" VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(term_to_sparql(bindings[n]) for n in names) + ") }\n")
-    return text[: match.end()] + block + text[match.end():]
+    block = (
+        " VALUES ("
+        + " ".join(f"?{n}" for n in names)
+        + ") { ("
+        + " ".join(term_to_sparql(bindings[n]) for n in names)
+        + ") }\n"
+    )
+    return text[: match.end()] + block + text[match.end() :]
 
 
 @dataclass
@@ -75,23 +80,32 @@ class RemoteEndpoint:
 
     def request(self, sparql: str, accept: str = "application/sparql-results+json") -> bytes:
         body = urllib.parse.urlencode({"query": sparql}).encode()
-        req = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+        req = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
         try:
             with urllib.request.urlopen(req, timeout=self.timeout) as response:  # noqa: S310 - user-given URL
                 return response.read()
         except urllib.error.HTTPError as err:
             detail = err.read().decode("utf-8", "replace").strip().splitlines()
-            raise QueryError(f"the endpoint {self.url} answered HTTP {err.code}: "
-                             f"{detail[0][:300] if detail else err.reason}") from err
+            raise QueryError(
+                f"the endpoint {self.url} answered HTTP {err.code}: {detail[0][:300] if detail else err.reason}"
+            ) from err
         except TimeoutError as err:
-            raise QueryError(f"the query did not finish within {self.timeout:g} s at {self.url} (timeout); "
-                             "narrow it or raise the timeout") from err
+            raise QueryError(
+                f"the query did not finish within {self.timeout:g} s at {self.url} (timeout); "
+                "narrow it or raise the timeout"
+            ) from err
         except (urllib.error.URLError, OSError) as err:
             reason = getattr(err, "reason", err)
             if isinstance(reason, TimeoutError) or "timed out" in str(reason):
-                raise QueryError(f"the query did not finish within {self.timeout:g} s at {self.url} (timeout); "
-                                 "narrow it or raise the timeout") from err
+                raise QueryError(
+                    f"the query did not finish within {self.timeout:g} s at {self.url} (timeout); "
+                    "narrow it or raise the timeout"
+                ) from err
             raise QueryError(f"cannot reach the SPARQL endpoint {self.url}: {reason}") from err
 
     def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
@@ -118,7 +132,8 @@ def parse_results(raw: bytes, url: str = "the endpoint") -> dict[str, Any]:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise QueryError(
             f"{url} returned an incomplete answer ({len(raw)} bytes, not valid JSON): the query probably hit "
-            "the server's timeout; narrow it or raise the timeout") from err
+            "the server's timeout; narrow it or raise the timeout"
+        ) from err
     if not isinstance(data, dict) or ("boolean" not in data and "results" not in data):
         raise QueryError(f"{url} did not return SPARQL JSON results")
     return data

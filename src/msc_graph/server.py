@@ -33,7 +33,7 @@ def oxigraph_binary() -> str:
 
 def prepare_store(build_dir: Path | None = None, *, corpus=None) -> Path:
     """The on-disk store for the server, (re)loaded from the current build's N-Triples."""
-    from .build import OUTPUTS
+    from .artifacts import OUTPUTS
     from .paths import build_dir as default_build_dir
     from .store import open_store
 
@@ -47,15 +47,26 @@ def prepare_store(build_dir: Path | None = None, *, corpus=None) -> Path:
     if location.exists():
         shutil.rmtree(location)
     location.mkdir(parents=True)
-    subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(build / OUTPUTS["nt"])],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [oxigraph_binary(), "load", "--location", str(location), "--file", str(build / OUTPUTS["nt"])],
+        check=True,
+        capture_output=True,
+    )
     stamp.write_text(manifest["inputs_sha256"])
     return location
 
 
 def server_command(location: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30) -> list[str]:
-    return [oxigraph_binary(), "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
-            "--timeout-s", str(int(max(1, timeout)))]
+    return [
+        oxigraph_binary(),
+        "serve-read-only",
+        "--location",
+        str(location),
+        "--bind",
+        f"{host}:{port}",
+        "--timeout-s",
+        str(int(max(1, timeout))),
+    ]
 
 
 def wait_until_ready(url: str, *, seconds: float = 30) -> None:

@@ -6,7 +6,6 @@ first when the build is missing or older than its inputs.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -18,20 +17,12 @@ from .namespaces import PREFIXES
 _UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 
 
-def build_is_current(build_dir: Path, ontology_directory: Path) -> bool:
-    from .build import OUTPUTS, inputs_hash
-
-    manifest = build_dir / OUTPUTS["manifest"]
-    if not manifest.exists() or not (build_dir / OUTPUTS["nt"]).exists():
-        return False
-    return json.loads(manifest.read_text())["inputs_sha256"] == inputs_hash(ontology_directory)
-
-
 def open_store(
     build_dir: Path | None = None, *, corpus=None, rebuild: bool = True, ontology_directory: Path | None = None
 ) -> ox.Store:
     """An in-memory Oxigraph store holding the knowledge graph (built first when stale)."""
-    from .build import OUTPUTS, build
+    from .artifacts import OUTPUTS, build_is_current
+    from .build import build
     from .paths import build_dir as default_build_dir
     from .paths import ontology_dir
 

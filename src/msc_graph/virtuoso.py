@@ -86,8 +86,12 @@ class VirtuosoServer:
         return f"http://127.0.0.1:{self.http_port}/sparql"
 
     def isql(self, statement: str) -> str:
-        result = subprocess.run(["isql-vt", str(self.sql_port), "dba", "dba", f"exec={statement}"],
-                                capture_output=True, text=True, timeout=600)
+        result = subprocess.run(
+            ["isql-vt", str(self.sql_port), "dba", "dba", f"exec={statement}"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if result.returncode != 0 or "*** Error" in result.stdout:
             raise EnvironmentProblem(f"Virtuoso refused {statement!r}: {(result.stdout + result.stderr).strip()[:300]}")
         return result.stdout
@@ -116,15 +120,25 @@ def start(folder: Path, data_dir: Path, *, http_port: int | None = None, timeout
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     sql_port, http = _free_port(), http_port or _free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(folder=folder, data=Path(data_dir).resolve(), sql_port=sql_port,
-                                                    http_port=http, timeout=timeout))
-    process = subprocess.Popen(["virtuoso-t", "-f", "-c", str(folder / "virtuoso.ini")], cwd=folder,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    (folder / "virtuoso.ini").write_text(
+        INI.format(folder=folder, data=Path(data_dir).resolve(), sql_port=sql_port, http_port=http, timeout=timeout)
+    )
+    process = subprocess.Popen(
+        ["virtuoso-t", "-f", "-c", str(folder / "virtuoso.ini")],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
     server = VirtuosoServer(process, folder, sql_port, http)
     deadline = time.monotonic() + 120
     while True:
         if process.poll() is not None:
-            log = (folder / "virtuoso.log").read_text(errors="replace")[-500:] if (folder / "virtuoso.log").exists() else ""
+            log = (
+                (folder / "virtuoso.log").read_text(errors="replace")[-500:]
+                if (folder / "virtuoso.log").exists()
+                else ""
+            )
             raise EnvironmentProblem(f"Virtuoso exited at start-up: {log}")
         try:
             server.isql("select 1")
@@ -139,7 +153,7 @@ def start(folder: Path, data_dir: Path, *, http_port: int | None = None, timeout
 @contextmanager
 def running(folder: Path, build_dir: Path, **options):
     """A Virtuoso server loaded with ``build_dir/msc-graph.nt``; stopped on exit."""
-    from .build import OUTPUTS
+    from .artifacts import OUTPUTS
 
     nt = Path(build_dir) / OUTPUTS["nt"]
     server = start(folder, nt.parent, **options)
@@ -154,7 +168,9 @@ def main() -> None:
     from .paths import build_dir
     from .store import open_store
 
-    parser = argparse.ArgumentParser(description="Serve the msc-graph build on Virtuoso (loopback, throwaway database).")
+    parser = argparse.ArgumentParser(
+        description="Serve the msc-graph build on Virtuoso (loopback, throwaway database)."
+    )
     parser.add_argument("--folder", type=Path, default=Path("build/virtuoso"), help="Database folder (wiped).")
     parser.add_argument("--build", type=Path, default=None, help="Build folder (default build/).")
     parser.add_argument("--http-port", type=int, default=8890)

@@ -74,8 +74,15 @@ class Workspace:
         registry_path = self.ontology / "documents.yaml"
         registry = yaml.safe_load(registry_path.read_text(encoding="utf-8"))
         registry["documents"] = [d for d in registry["documents"] if d["id"] != doc_id]
-        record = {"id": doc_id, "file": path.name, "sha256": sha256_text(text), "title": title,
-                  "publisher": publisher, "kind": kind, "speaker": speaker}
+        record = {
+            "id": doc_id,
+            "file": path.name,
+            "sha256": sha256_text(text),
+            "title": title,
+            "publisher": publisher,
+            "kind": kind,
+            "speaker": speaker,
+        }
         if url:
             record["url"] = url
         registry["documents"].append(record)
@@ -92,8 +99,15 @@ class Workspace:
         a = found[0]
         return {"start": a.start, "end": a.end, "sha256": a.sha256}
 
-    def write_claims(self, doc_id: str, *, parties: dict, claims: list[dict], references: dict | None = None,
-                     skip: list[dict] | None = None) -> Path:
+    def write_claims(
+        self,
+        doc_id: str,
+        *,
+        parties: dict,
+        claims: list[dict],
+        references: dict | None = None,
+        skip: list[dict] | None = None,
+    ) -> Path:
         """Write the claim file of a document (the same format as ontology/claims/*.yaml)."""
         data: dict[str, Any] = {"document": doc_id, "parties": parties}
         if references:
@@ -115,8 +129,9 @@ class Workspace:
         from .check import run_check
         from .paths import reference_dir
 
-        return run_check(corpus=self.corpus(), reference_folder=reference_dir(), hermit=hermit,
-                         ontology_directory=self.ontology)
+        return run_check(
+            corpus=self.corpus(), reference_folder=reference_dir(), hermit=hermit, ontology_directory=self.ontology
+        )
 
     def load(self):
         from .graph import load
