@@ -65,6 +65,8 @@ BLOCKED = {
     "Condition",
 }
 SOURCE_RELATION = "RO:0001000"  # derives from
+#: above this many statements, explanations search the direct edges instead of projecting everything
+FULL_PROJECTION_LIMIT = 50_000
 INPUT_RELATION = "RO:0002233"  # has input
 
 
@@ -309,21 +311,136 @@ def _assertion_dicts(kg, edge: StatementEdge) -> list[dict[str, Any]]:
     return out
 
 
-def _remote_neighbourhood(kg, source: str, max_length: int, generalise: bool):
-    """For a remote endpoint: fetch only the statements within reach of the source's start nodes."""
+def _seeds(kg, source: str, generalise: bool) -> tuple[set[str], set[str]]:
+    """The start nodes of a source (cells, claimed cells, superclasses, therapies) and the tissues."""
     from .network import neighbourhood
 
     onto = kg.ontology
     seeds = {source, *onto.related_inverse(source, SOURCE_RELATION)}
     sources = {source} if onto.terms[source].category == "CellSource" else set()
-    first = neighbourhood(kg, set(), 0, sources=sources)  # claims that cells derive from the tissue
-    seeds |= {u for u, _, d in first.edges(data="data") if d.predicate == "derives_from"}
+    if sources:
+        first = neighbourhood(kg, set(), 0, sources=sources)  # claims that cells derive from the tissue
+        seeds |= {u for u, _, d in first.edges(data="data") if d.predicate == "derives_from"}
     if generalise:
         for cell in list(seeds):
             seeds |= {a for a in onto.ancestors(cell) if getattr(onto.terms.get(a), "category", None) == "CellType"}
         for cell in list(seeds):
             seeds |= set(onto.related_inverse(cell, INPUT_RELATION))
+    return seeds, sources
+
+
+def _remote_neighbourhood(kg, source: str, max_length: int, generalise: bool):
+    """For a remote endpoint: fetch only the statements within reach of the source's start nodes."""
+    from .network import neighbourhood
+
+    seeds, sources = _seeds(kg, source, generalise)
     return neighbourhood(kg, seeds, max_length, sources=sources)
+
+
+def _bounded_neighbourhood(kg, source: str, targets: dict[str, bool], max_length: int, generalise: bool,
+                           max_paths: int):
+    """For large graphs: search the materialised direct edges (index lookups, no assertions), then
+    fetch the full statements only for the edges of the paths found.
+
+    A backward pass gives every node's distance to a target (edges into a target, or statements
+    claimed in a target's context); the forward pass from the start nodes expands only nodes that
+    can still reach a target, and stops after ``max_paths`` node paths.
+    """
+    from .network import CONFLICT_QUERY, PROJECTION_QUERY, _graph_from_rows, _values, _with_values
+
+    onto = kg.ontology
+    mechanistic = sorted(onto.predicates[k].curie for k in MECHANISTIC if k in onto.predicates)
+    preds = " ".join(f"<{onto.predicates[k].iri}>" for k in sorted(MECHANISTIC) if k in onto.predicates)
+    seeds, sources = _seeds(kg, source, generalise)
+    blocked = {c for c, t in onto.terms.items() if t.category in BLOCKED}
+
+    def subjects_of(objects: list[str]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for i in range(0, len(objects), 300):
+            q = _with_values(f"SELECT DISTINCT ?s ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
+                             _values("o", objects[i : i + 300]))
+            for row in kg.select(q)[1]:
+                found.setdefault(row["s"], set()).add(row["o"])
+        return found
+
+    # backward distances: level 1 = subjects of edges into a target, and of statements in a target's context
+    dist: dict[str, int] = {t: 0 for t in targets}
+    context = _with_values(
+        "SELECT DISTINCT ?s WHERE { ?st msc:inCondition ?c ; msc:subject ?s ; msc:polarity msc:Positive }",
+        _values("c", sorted(targets)),
+    )
+    level_nodes = set(subjects_of(sorted(targets))) | {row["s"] for row in kg.select(context)[1]}
+    for level in range(1, max_length):
+        frontier = sorted(n for n in level_nodes if n not in dist and n not in blocked)
+        for node in frontier:
+            dist[node] = level
+        if not frontier or level == max_length - 1:
+            break
+        level_nodes = set(subjects_of(frontier))
+    # forward search over direct edges
+    edges: set[tuple[str, str]] = set()
+    paths = 0
+
+    def successors(node: str) -> list[str]:
+        q = _with_values(f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
+                         _values("s", [node]))
+        return sorted({r["o"] for r in kg.select(q)[1]})
+
+    cache: dict[str, list[str]] = {}
+
+    def walk(node: str, depth: int, visited: set[str]) -> None:
+        nonlocal paths
+        if paths >= max_paths or depth >= max_length:
+            return
+        nexts = cache.get(node)
+        if nexts is None:
+            nexts = cache[node] = successors(node)
+        for nxt in nexts:
+            if nxt in targets:
+                edges.add((node, nxt))
+                paths += 1
+                continue
+            terminal = dist.get(node) == 1 and nxt not in visited  # may be claimed in a target's context
+            if terminal:
+                edges.add((node, nxt))
+                paths += 1
+            if nxt in visited or nxt in blocked or dist.get(nxt, 99) > max_length - depth - 1:
+                continue
+            before = paths
+            walk(nxt, depth + 1, visited | {nxt})
+            if paths > before:
+                edges.add((node, nxt))
+
+    for seed in sorted(seeds):
+        if dist.get(seed, 99) <= max_length:
+            walk(seed, 0, {seed})
+    # fetch the statements (with assertions) of the edges used, and their conflicts
+    rows = []
+    pairs = sorted(edges)
+    for i in range(0, len(pairs), 200):
+        chunk = pairs[i : i + 200]
+        block = "VALUES (?subject ?object) { " + " ".join(
+            f"({_values('x', [a]).split('{')[1].split('}')[0].strip()} {_values('x', [b]).split('{')[1].split('}')[0].strip()})"
+            for a, b in chunk) + " }"
+        rows += kg.select(_with_values(PROJECTION_QUERY, block))[1]
+    for source_node in sorted(sources):
+        q = _with_values(PROJECTION_QUERY, _values("object", [source_node]) + " " + _values("predicate", ["RO:0001000"]))
+        rows += kg.select(q)[1]
+    ids = sorted({r["statement"] for r in rows})
+    conflicts: dict[str, set[str]] = {}
+    partners: set[str] = set()
+    for i in range(0, len(ids), 200):
+        for row in kg.select(_with_values(CONFLICT_QUERY, _values("a", ids[i : i + 200])))[1]:
+            a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
+            conflicts.setdefault(a, set()).add(b)
+            partners.add(row["b"])
+    missing = sorted(partners - set(ids))
+    for i in range(0, len(missing), 200):
+        rows += kg.select(_with_values(PROJECTION_QUERY, _values("statement", missing[i : i + 200])))[1]
+    graph = _graph_from_rows(kg, rows)
+    graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(conflicts.items())}
+    del mechanistic
+    return graph
 
 
 def _start_nodes(kg, graph, source: str, generalise: bool = True) -> list[tuple[str, list[Step]]]:
@@ -508,13 +625,17 @@ def explain(
     partial: int = 5,
     generalise: bool = True,
     donor: str | None = None,
+    strategy: str = "auto",
 ) -> Explanation:
     """All mechanism chains of at most ``max_length`` claim steps from ``source`` to ``condition``.
 
     With ``generalise=False`` only claims about the source's own cells and about the
     condition itself (or its subclasses) are used: no inheritance from MSCs in general.
     With ``donor`` ("autologous" or "allogeneic") steps claimed for the other donor type are
-    left out, and steps claimed for this donor type say so.
+    left out, and steps claimed for this donor type say so. ``strategy``: "full" projects the
+    whole graph into NetworkX (cached by the build), "bounded" searches the materialised direct
+    edges and fetches only the statements of the paths found (for large or remote graphs; at
+    most ``max_chains`` node paths), "auto" picks by size.
 
     ``source`` is a tissue, a source-specific MSC class or any cell type (CURIE, label or
     synonym); ``condition`` a condition. "No chain" is an answer: the explanation is
@@ -535,11 +656,20 @@ def explain(
     if max_length < 1:
         raise InputError("max_length must be at least 1")
     donor_curie = onto.resolve(donor, category="DonorType").curie if donor else None
-    if getattr(kg, "endpoint", None) is not None:
+    targets = _targets(kg, cond.curie, generalise)
+    if strategy == "auto":
+        if "network" in kg._cache:
+            strategy = "full"
+        elif getattr(kg, "endpoint", None) is None and kg.statement_count() <= FULL_PROJECTION_LIMIT:
+            strategy = "full"
+        else:
+            strategy = "bounded"
+    if strategy == "bounded":
+        graph = _bounded_neighbourhood(kg, src.curie, targets, max_length, generalise, max_paths=max_chains)
+    elif getattr(kg, "endpoint", None) is not None:
         graph = _remote_neighbourhood(kg, src.curie, max_length, generalise)
     else:
         graph = project(kg)
-    targets = _targets(kg, cond.curie, generalise)
     dist = _distances(graph, targets, max_length)
     starts = _start_nodes(kg, graph, src.curie, generalise)
 

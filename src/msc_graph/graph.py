@@ -226,6 +226,13 @@ class KnowledgeGraph:
             out["quote"] = self.quote(row["file"], row["start"], row["end"])
         return out
 
+    def statement_count(self) -> int:
+        """How many statements the graph holds (cached)."""
+        if "statement_count" not in self._cache:
+            rows = self.select("SELECT (COUNT(?s) AS ?n) WHERE { ?s a msc:Statement }")[1]
+            self._cache["statement_count"] = int(rows[0]["n"])
+        return self._cache["statement_count"]
+
     def contradictions(self, *, same_document: bool | None = None) -> Table:
         """Pairs of conflicting statements with the claims and documents on each side."""
         table = self.query("conflicts")
@@ -249,12 +256,14 @@ class KnowledgeGraph:
         max_chains: int = 200,
         generalise: bool = True,
         donor: str | None = None,
+        strategy: str = "auto",
     ):
         """Mechanism chains from a cell source to a condition; see :func:`msc_graph.explain.explain`."""
         from .explain import explain
 
         return explain(
-            self, source, condition, max_length=max_length, max_chains=max_chains, generalise=generalise, donor=donor
+            self, source, condition, max_length=max_length, max_chains=max_chains, generalise=generalise,
+            donor=donor, strategy=strategy,
         )
 
     def view(

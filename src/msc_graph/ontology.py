@@ -323,3 +323,101 @@ def load_ontology(directory: Path | None = None) -> Ontology:
 def entity_terms(onto: Ontology) -> Iterable[Term]:
     """Terms that claims may use: those with a category."""
     return (t for t in onto.terms.values() if t.category is not None)
+
+
+TERMS_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX obo: <http://purl.obolibrary.org/obo/>
+SELECT ?term ?label ?category ?definition ?harmful ?rank
+       (GROUP_CONCAT(DISTINCT ?synonym; separator="\\u001f") AS ?synonyms)
+       (GROUP_CONCAT(DISTINCT STR(?parent); separator=" ") AS ?parents)
+WHERE {
+  ?term rdfs:label ?label .
+  { ?term msc:category ?category } UNION { ?term msc:evidenceRank ?rank } UNION { ?x rdfs:subClassOf ?term }
+  OPTIONAL { ?term skos:altLabel ?synonym }
+  OPTIONAL { ?term rdfs:subClassOf ?parent . FILTER(isIRI(?parent)) }
+  OPTIONAL { ?term obo:IAO_0000115 ?definition }
+  OPTIONAL { ?term msc:harmful ?harmful }
+  FILTER(isIRI(?term))
+}
+GROUP BY ?term ?label ?category ?definition ?harmful ?rank
+"""
+
+VOCABULARY_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?node ?key ?kind ?label ?sign ?commercial WHERE {
+  ?node msc:curationKey ?key ; rdfs:label ?label .
+  OPTIONAL { ?node a ?kind . FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty, msc:Modality, msc:Polarity,
+                                              msc:SpeakerKind, msc:DocumentKind)) }
+  OPTIONAL { ?node msc:effectSign ?sign }
+  OPTIONAL { ?node msc:commercial ?commercial }
+}
+"""
+
+RESTRICTIONS_QUERY = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?term ?property ?filler WHERE {
+  ?term rdfs:subClassOf ?r . ?r owl:onProperty ?property ; owl:someValuesFrom ?filler . FILTER(isIRI(?term))
+}
+"""
+
+CATEGORIES_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?category ?label WHERE { ?category rdfs:subClassOf msc:Category ; rdfs:label ?label }
+"""
+
+
+def ontology_from_store(select) -> Ontology:
+    """The term index read from the graph itself with SPARQL (``select`` runs a query and
+    returns (columns, rows)): for graphs whose terms are not in the local TBox, such as a
+    remote endpoint's or a synthetic benchmark graph."""
+    from .namespaces import curie_to_iri
+
+    categories = {row["category"][4:]: row["label"] for row in select(CATEGORIES_QUERY)[1]}
+    terms: dict[str, Term] = {}
+    ranks: dict[str, int] = {}
+    for row in select(TERMS_QUERY)[1]:
+        curie = row["term"]
+        if row.get("rank") is not None:
+            ranks[curie] = int(row["rank"])
+        previous = terms.get(curie)
+        category = row["category"][4:] if row.get("category") else (previous.category if previous else None)
+        synonyms = {s for s in (row.get("synonyms") or "").split("\u001f") if s}
+        parents = {iri_to_curie(p) for p in (row.get("parents") or "").split() if p}
+        if previous is not None:
+            synonyms |= set(previous.synonyms)
+            parents |= set(previous.parents)
+        terms[curie] = Term(
+            curie=curie, iri=curie_to_iri(curie) if not curie.startswith("http") else curie, label=row["label"],
+            category=category, synonyms=tuple(sorted(synonyms)), parents=tuple(sorted(parents)),
+            definition=row.get("definition") or (previous.definition if previous else None),
+            harmful=bool(row.get("harmful")) or bool(previous and previous.harmful),
+        )
+    predicates: dict[str, Predicate] = {}
+    values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
+    commercial: set[str] = set()
+    for row in select(VOCABULARY_QUERY)[1]:
+        kind = row.get("kind") or ""
+        node_iri = curie_to_iri(row["node"]) if not row["node"].startswith("http") else row["node"]
+        if kind.endswith(("#ObjectProperty", "#DatatypeProperty")):
+            predicates[row["key"]] = Predicate(row["key"], row["node"], node_iri, row["label"],
+                                               int(row.get("sign") or 0), kind.endswith("#DatatypeProperty"))
+        elif kind.startswith("msc:"):
+            values.setdefault(kind[4:], {})[row["key"]] = node_iri
+            if kind == "msc:SpeakerKind" and row.get("commercial"):
+                commercial.add(row["key"])
+    restrictions: dict[str, set[tuple[str, str]]] = {}
+    for row in select(RESTRICTIONS_QUERY)[1]:
+        restrictions.setdefault(row["term"], set()).add((row["property"], row["filler"]))
+    return Ontology(
+        terms=terms, predicates=predicates, values=values, categories=categories, evidence_rank=ranks,
+        commercial=commercial,
+        restriction_fillers={k: tuple(sorted(f for _, f in v)) for k, v in restrictions.items()},
+        restrictions={k: tuple(sorted(v)) for k, v in restrictions.items()},
+    )
