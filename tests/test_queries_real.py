@@ -20,6 +20,12 @@ PARAMS = {
     "subclasses": {"class": "mesenchymal stem cell"},
     "terms-of-category": {"category": "CellSource"},
     "who-claims": {"statement": None},
+    "hedged-claims": {"document": "002"},
+    "negated-claims": {"document": "004"},
+    "doses-routes-sizes": {"document": "003"},
+    "source-specific-claims": {"document": "001"},
+    "commercial-only": {"subject": "mesenchymal stem cell"},
+    "single-document": {"subject": "mesenchymal stem cell"},
     "claims": {
         "subject": "mesenchymal stem cell",
         "predicate": "produces",

@@ -92,3 +92,11 @@ def run_select(
     columns = [v.value for v in result.variables]
     rows = [{c: to_python(solution[c]) for c in columns} for solution in result]
     return columns, rows
+
+
+def load_ntriples(ntriples: Path, location: Path) -> None:
+    """Bulk-load an N-Triples file into an on-disk Oxigraph store (for graphs that outgrow memory).
+    Open it again with ``pyoxigraph.Store.read_only(location)``."""
+    store = ox.Store(str(location))
+    store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()

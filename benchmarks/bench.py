@@ -1,0 +1,303 @@
+"""msc-graph at scale, measured against the rdflib memory-store baseline in the same run.
+
+    .venv/bin/python benchmarks/bench.py --claims 1000000
+
+Generates a synthetic claim graph in msc-graph's real model (deterministic by --seed), then
+measures, each heavy step in its own process so that peak memory is per step:
+
+* load: msc-graph's on-disk store (``msc_graph.store.load_ntriples``) against a raw
+  pyoxigraph bulk load of the same triples;
+* peak memory of loading and of querying;
+* every named query's median latency (parameters chosen from the synthetic data);
+* ``explain`` median latency over fixed source/condition pairs;
+* a cold ``msc-graph explain`` on the real curated graph against
+  ``python -c "import pyoxigraph, networkx"``;
+* the same load and queries on rdflib's memory store where they finish within --bound
+  seconds (ratios are reported; answers are checked equal where both finish).
+
+Prints one JSON line with every figure and, under "targets", whether each target is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+TARGETS = {"load_ratio": 1.2, "query_median_s": 1.0, "explain_median_s": 0.5, "peak_memory_gb": 4.0,
+           "cold_cli_ratio": 1.5}
+REPEAT = 5
+
+
+def peak_rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # KiB on Linux
+
+
+def child(task: str, *args: str, timeout: float) -> dict:
+    """Run one measurement in a fresh process; returns its JSON, or {"timeout": seconds}."""
+    try:
+        out = subprocess.run([sys.executable, __file__, "--child", task, *args], capture_output=True, text=True,
+                             timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"timeout": timeout}
+    if out.returncode != 0:
+        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- child tasks
+
+
+def task_load_msc(nt: str, location: str) -> dict:
+    from msc_graph.store import load_ntriples
+
+    start = time.perf_counter()
+    load_ntriples(Path(nt), Path(location))
+    return {"seconds": time.perf_counter() - start, "peak_gb": peak_rss_gb()}
+
+
+def task_load_raw(nt: str, location: str) -> dict:
+    import pyoxigraph as ox
+
+    start = time.perf_counter()
+    store = ox.Store(location)
+    store.bulk_load(path=nt, format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    return {"seconds": time.perf_counter() - start, "peak_gb": peak_rss_gb()}
+
+
+def _synthetic_kg(location: str):
+    import pyoxigraph as ox
+
+    from msc_graph.graph import KnowledgeGraph
+    from msc_graph.ontology import ontology_from_store
+    from msc_graph.paths import queries_dir
+
+    store = ox.Store.read_only(location)
+    kg = KnowledgeGraph(store=store, ontology=None, queries_dir=queries_dir())  # type: ignore[arg-type]
+    kg.ontology = ontology_from_store(kg.select)
+    return kg
+
+
+def query_params(kg) -> dict[str, dict]:
+    statement = kg.select("SELECT ?s WHERE { ?s a msc:Statement } LIMIT 1")[1][0]["s"]
+    return {
+        "claims": {"subject": "synthetic celltype 3", "predicate": "produces", "modality": "hedged"},
+        "entity-claims": {"entity": "synthetic target 5"},
+        "secreted-by": {"cell": "synthetic celltype 12"},
+        "factors-acting-on-target": {"target": "synthetic target 7"},
+        "condition-outcomes": {"condition": "synthetic condition 9"},
+        "who-claims": {"statement": statement},
+        "evidence-summary": {"condition": "synthetic condition 9"},
+        "subclasses": {"class": "synthetic celltype 1"},
+        "terms-of-category": {"category": "Factor"},
+    }
+
+
+def task_queries(location: str, names: str) -> dict:
+    kg = _synthetic_kg(location)
+    params = query_params(kg)
+    out = {}
+    for name in names.split(","):
+        times = []
+        for _ in range(REPEAT):
+            start = time.perf_counter()
+            rows = kg.query(name, **params.get(name, {})).rows
+            times.append(time.perf_counter() - start)
+        out[name] = {"median_s": statistics.median(times), "rows": len(rows)}
+    out["_peak_gb"] = peak_rss_gb()
+    return out
+
+
+PAIRS = [("synthetic cellsource 0", "synthetic condition 0"), ("synthetic cellsource 1", "synthetic condition 3"),
+         ("synthetic celltype 0", "synthetic condition 1"), ("synthetic cellsource 2", "synthetic condition 7"),
+         ("synthetic celltype 12", "synthetic condition 2")]
+
+
+def task_explain(location: str) -> dict:
+    kg = _synthetic_kg(location)
+    times, chains = [], []
+    for source, condition in PAIRS:
+        start = time.perf_counter()
+        result = kg.explain(source, condition, max_length=5, max_chains=50, strategy="bounded")
+        times.append(time.perf_counter() - start)
+        chains.append(len(result.chains))
+    return {"median_s": statistics.median(times), "max_s": max(times), "chains": chains, "peak_gb": peak_rss_gb()}
+
+
+def task_rdflib(nt: str, names: str, bound: str) -> dict:
+    import rdflib
+
+    bound = float(bound)
+    start = time.perf_counter()
+    graph = rdflib.Graph()
+    graph.parse(nt, format="nt")
+    out = {"load_s": time.perf_counter() - start, "queries": {}}
+    import pyoxigraph as ox
+
+    from msc_graph.graph import KnowledgeGraph
+    from msc_graph.ontology import ontology_from_store
+    from msc_graph.paths import queries_dir
+    from msc_graph.queries import bind_params, get_query
+
+    # bind parameters exactly as msc-graph does, then run the same text on rdflib's engine
+    store = ox.Store()
+    store.bulk_load(path=nt, format=ox.RdfFormat.N_TRIPLES)
+    kg = KnowledgeGraph(store=store, ontology=None, queries_dir=queries_dir())  # type: ignore[arg-type]
+    kg.ontology = ontology_from_store(kg.select)
+    params = query_params(kg)
+    from msc_graph.namespaces import PREFIXES, iri_to_curie
+
+    for name in names.split(","):
+        query = get_query(name)
+        bound_values = bind_params(query, params.get(name, {}), kg)
+        init = {k: (rdflib.URIRef(v.value) if isinstance(v, ox.NamedNode) else rdflib.Literal(v.value,
+                    datatype=rdflib.URIRef(v.datatype.value))) for k, v in bound_values.items()}
+        start = time.perf_counter()
+        result = graph.query(query.text, initNs=PREFIXES, initBindings=init)
+        rows = []
+        for r in result:
+            row = {}
+            for var in result.vars:
+                value = r[var]
+                if value is None:
+                    row[str(var)] = None
+                elif isinstance(value, rdflib.URIRef):
+                    row[str(var)] = iri_to_curie(str(value))
+                else:
+                    row[str(var)] = value.toPython() if hasattr(value, "toPython") else str(value)
+            rows.append(row)
+            if time.perf_counter() - start > bound:
+                break
+        elapsed = time.perf_counter() - start
+        oxi_rows = kg.query(name, **params.get(name, {})).rows
+        out["queries"][name] = {"seconds": elapsed, "rows": len(rows),
+                                "equal": _normalise(rows) == _normalise(oxi_rows) if elapsed <= bound else None}
+    return out
+
+
+def _normalise(rows):
+    def norm(value):
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and (" " in value or ", " in value):
+            return " ".join(sorted(value.replace(",", " ").split()))
+        return value
+    return sorted(repr(sorted((k, norm(v)) for k, v in row.items())) for row in rows)
+
+
+def task_cold_cli() -> dict:
+    exe = Path(sys.executable).parent / "msc-graph"
+    subprocess.run([str(exe), "build"], check=True, capture_output=True, cwd=ROOT)
+    baseline, cli = [], []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import pyoxigraph, networkx"], check=True)
+        baseline.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        subprocess.run([str(exe), "explain", "--source", "bone marrow", "--condition", "knee osteoarthritis"],
+                       check=True, capture_output=True, cwd=ROOT)
+        cli.append(time.perf_counter() - start)
+    return {"cli_s": statistics.median(cli), "baseline_s": statistics.median(baseline)}
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--bound", type=float, default=300, help="seconds the rdflib baseline may take per step")
+    parser.add_argument("--workdir", type=Path, default=None, help="where to write the data (default: a temp dir)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        task, *rest = args.child
+        print(json.dumps(globals()[f"task_{task.replace('-', '_')}"](*rest)))
+        return
+
+    from msc_graph.build import sorted_ntriples
+    from msc_graph.ontology import tbox_graph
+    from msc_graph.queries import load_queries
+    from msc_graph.synthetic import generate
+
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="msc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    nt = work / f"synthetic-{args.claims}.nt"
+    start = time.perf_counter()
+    synthetic = generate(nt, claims=args.claims, seed=args.seed, tbox_ntriples=sorted_ntriples(tbox_graph()))
+    generate_s = time.perf_counter() - start
+    report: dict = {"claims": synthetic.claims, "statements": synthetic.statements, "documents": synthetic.documents,
+                    "triples": synthetic.triples, "seed": args.seed, "generate_s": round(generate_s, 2)}
+
+    for folder in ("msc-store", "raw-store"):
+        shutil.rmtree(work / folder, ignore_errors=True)
+    raw = child("load_raw", str(nt), str(work / "raw-store"), timeout=7200)
+    msc = child("load_msc", str(nt), str(work / "msc-store"), timeout=7200)
+    report["load"] = {"msc_graph_s": round(msc.get("seconds", float("nan")), 2),
+                      "raw_pyoxigraph_s": round(raw.get("seconds", float("nan")), 2),
+                      "ratio": round(msc["seconds"] / raw["seconds"], 3) if "seconds" in msc and "seconds" in raw else None,
+                      "msc_graph_peak_gb": round(msc.get("peak_gb", float("nan")), 3),
+                      "raw_peak_gb": round(raw.get("peak_gb", float("nan")), 3)}
+
+    names = sorted(load_queries())
+    queries = {}
+    for name in names:  # one process per query: a slow one cannot hold up the rest
+        result = child("queries", str(work / "msc-store"), name, timeout=max(60.0, args.bound))
+        queries[name] = ({"median_s": round(result[name]["median_s"], 4), "rows": result[name]["rows"]}
+                         if name in result else result)
+        report.setdefault("_query_peaks", []).append(result.get("_peak_gb", 0))
+    report["queries"] = queries
+    explain = child("explain", str(work / "msc-store"), timeout=1800)
+    report["explain"] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in explain.items()}
+    cold = child("cold_cli", timeout=600)
+    report["cold_cli"] = {"msc_graph_explain_s": round(cold["cli_s"], 3),
+                          "import_pyoxigraph_networkx_s": round(cold["baseline_s"], 3),
+                          "ratio": round(cold["cli_s"] / cold["baseline_s"], 3)}
+
+    baseline = child("rdflib", str(nt), ",".join(names), str(args.bound), timeout=args.bound * (len(names) + 2))
+    if "load_s" in baseline:
+        report["rdflib_baseline"] = {
+            "load_s": round(baseline["load_s"], 2),
+            "load_ratio_msc_vs_rdflib": round(msc["seconds"] / baseline["load_s"], 4),
+            "queries": {n: {"rdflib_s": round(v["seconds"], 4), "finished": v["equal"] is not None,
+                            "answers_equal": v["equal"],
+                            "speedup_msc_vs_rdflib": round(v["seconds"] / queries[n]["median_s"], 1)
+                            if v["equal"] is not None and queries[n].get("median_s") else None}
+                        for n, v in baseline["queries"].items()},
+        }
+    else:
+        report["rdflib_baseline"] = {"did_not_finish": baseline}
+
+    peak = max([msc.get("peak_gb", 0), explain.get("peak_gb", 0), *report.pop("_query_peaks", [0])])
+    slow = {n: q.get("median_s") for n, q in queries.items() if not q.get("median_s") or q["median_s"] > TARGETS["query_median_s"]}
+    report["peak_memory_gb"] = round(peak, 3)
+    report["targets"] = {
+        "load_within_1.2x_raw_pyoxigraph": {"value": report["load"]["ratio"], "met": (report["load"]["ratio"] or 99) <= TARGETS["load_ratio"]},
+        "every_named_query_median_le_1s": {"slow": slow, "met": not slow},
+        "explain_median_le_0.5s": {"value": report["explain"].get("median_s"),
+                                   "met": (report["explain"].get("median_s") or 99) <= TARGETS["explain_median_s"]},
+        "peak_memory_le_4gb": {"value": report["peak_memory_gb"], "met": report["peak_memory_gb"] <= TARGETS["peak_memory_gb"]},
+        "cold_cli_within_1.5x_import": {"value": report["cold_cli"]["ratio"],
+                                        "met": report["cold_cli"]["ratio"] <= TARGETS["cold_cli_ratio"]},
+    }
+    report["workdir"] = str(work)
+    print(json.dumps(report))
+    if args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
