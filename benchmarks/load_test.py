@@ -44,14 +44,16 @@ def main() -> None:
     embedded_qps = (args.clients * args.queries // 10) / (time.perf_counter() - start)
 
     with oxigraph_server(timeout=30) as url:
+
         def client(index: int) -> tuple[list[float], int]:
             latencies, errors = [], 0
             for i in range(args.queries):
                 body = urllib.parse.urlencode({"query": prefix_block() + QUERIES[(index + i) % len(QUERIES)]})
                 t = time.perf_counter()
                 try:
-                    req = urllib.request.Request(url, data=body.encode(),
-                                                 headers={"Accept": "application/sparql-results+json"})
+                    req = urllib.request.Request(
+                        url, data=body.encode(), headers={"Accept": "application/sparql-results+json"}
+                    )
                     with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310 - loopback
                         json.loads(response.read())
                 except Exception:  # noqa: BLE001 - every failure counts as an error
@@ -66,11 +68,18 @@ def main() -> None:
     latencies = sorted(x for lat, _ in results for x in lat)
     quantiles = statistics.quantiles(latencies, n=100)
     report = {
-        "clients": args.clients, "queries_per_client": args.queries, "requests": len(latencies),
-        "errors": sum(e for _, e in results), "seconds": round(elapsed, 2),
+        "clients": args.clients,
+        "queries_per_client": args.queries,
+        "requests": len(latencies),
+        "errors": sum(e for _, e in results),
+        "seconds": round(elapsed, 2),
         "throughput_qps": round(len(latencies) / elapsed, 1),
-        "latency_ms": {"p50": round(quantiles[49] * 1000, 2), "p90": round(quantiles[89] * 1000, 2),
-                       "p99": round(quantiles[98] * 1000, 2), "max": round(latencies[-1] * 1000, 2)},
+        "latency_ms": {
+            "p50": round(quantiles[49] * 1000, 2),
+            "p90": round(quantiles[89] * 1000, 2),
+            "p99": round(quantiles[98] * 1000, 2),
+            "max": round(latencies[-1] * 1000, 2),
+        },
         "embedded_store_qps_same_queries": round(embedded_qps, 1),
         "server_vs_embedded_throughput_ratio": round(len(latencies) / elapsed / embedded_qps, 3),
     }

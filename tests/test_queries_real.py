@@ -155,10 +155,15 @@ def test_every_source_reaches_every_discussed_condition_with_traceable_steps(kg)
             assert onto.terms[source] and result.text()
 
 
-@pytest.mark.parametrize("source,condition", [
-    ("umbilical cord", "multiple sclerosis"), ("bone marrow", "knee osteoarthritis"),
-    ("mesenchymal stem cell", "neuropathic pain"), ("umbilical cord", "ischemic kidney disease"),
-])
+@pytest.mark.parametrize(
+    "source,condition",
+    [
+        ("umbilical cord", "multiple sclerosis"),
+        ("bone marrow", "knee osteoarthritis"),
+        ("mesenchymal stem cell", "neuropathic pain"),
+        ("umbilical cord", "ischemic kidney disease"),
+    ],
+)
 def test_bounded_search_finds_the_same_chains_as_the_full_projection(kg, source, condition):
     fresh = msc_graph.load(corpus=CORPUS if CORPUS.is_dir() else None)
     fresh._cache.pop("network", None)  # force the search over the direct edges
@@ -174,6 +179,7 @@ def test_the_term_index_can_be_read_from_the_graph_itself(kg):
     from_store = ontology_from_store(kg.select)
     local = kg.ontology
     assert {c: t for c, t in local.terms.items() if t.category} == {
-        c: t for c, t in from_store.terms.items() if t.category}
+        c: t for c, t in from_store.terms.items() if t.category
+    }
     assert from_store.predicates == local.predicates and from_store.values == local.values
     assert from_store.restrictions == local.restrictions and from_store.evidence_rank == local.evidence_rank

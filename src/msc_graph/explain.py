@@ -337,8 +337,9 @@ def _remote_neighbourhood(kg, source: str, max_length: int, generalise: bool):
     return neighbourhood(kg, seeds, max_length, sources=sources)
 
 
-def _bounded_neighbourhood(kg, source: str, targets: dict[str, bool], max_length: int, generalise: bool,
-                           max_paths: int):
+def _bounded_neighbourhood(
+    kg, source: str, targets: dict[str, bool], max_length: int, generalise: bool, max_paths: int
+):
     """For large graphs: search the materialised direct edges (index lookups, no assertions), then
     fetch the full statements only for the edges of the paths found.
 
@@ -357,8 +358,10 @@ def _bounded_neighbourhood(kg, source: str, targets: dict[str, bool], max_length
     def subjects_of(objects: list[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for i in range(0, len(objects), 300):
-            q = _with_values(f"SELECT DISTINCT ?s ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
-                             _values("o", objects[i : i + 300]))
+            q = _with_values(
+                f"SELECT DISTINCT ?s ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
+                _values("o", objects[i : i + 300]),
+            )
             for row in kg.select(q)[1]:
                 found.setdefault(row["s"], set()).add(row["o"])
         return found
@@ -382,8 +385,10 @@ def _bounded_neighbourhood(kg, source: str, targets: dict[str, bool], max_length
     paths = 0
 
     def successors(node: str) -> list[str]:
-        q = _with_values(f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
-                         _values("s", [node]))
+        q = _with_values(
+            f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
+            _values("s", [node]),
+        )
         return sorted({r["o"] for r in kg.select(q)[1]})
 
     cache: dict[str, list[str]] = {}
@@ -419,12 +424,19 @@ def _bounded_neighbourhood(kg, source: str, targets: dict[str, bool], max_length
     pairs = sorted(edges)
     for i in range(0, len(pairs), 200):
         chunk = pairs[i : i + 200]
-        block = "VALUES (?subject ?object) { " + " ".join(
-            f"({_values('x', [a]).split('{')[1].split('}')[0].strip()} {_values('x', [b]).split('{')[1].split('}')[0].strip()})"
-            for a, b in chunk) + " }"
+        block = (
+            "VALUES (?subject ?object) { "
+            + " ".join(
+                f"({_values('x', [a]).split('{')[1].split('}')[0].strip()} {_values('x', [b]).split('{')[1].split('}')[0].strip()})"
+                for a, b in chunk
+            )
+            + " }"
+        )
         rows += kg.select(_with_values(PROJECTION_QUERY, block))[1]
     for source_node in sorted(sources):
-        q = _with_values(PROJECTION_QUERY, _values("object", [source_node]) + " " + _values("predicate", ["RO:0001000"]))
+        q = _with_values(
+            PROJECTION_QUERY, _values("object", [source_node]) + " " + _values("predicate", ["RO:0001000"])
+        )
         rows += kg.select(q)[1]
     ids = sorted({r["statement"] for r in rows})
     conflicts: dict[str, set[str]] = {}
@@ -658,9 +670,11 @@ def explain(
     donor_curie = onto.resolve(donor, category="DonorType").curie if donor else None
     targets = _targets(kg, cond.curie, generalise)
     if strategy == "auto":
-        if "network" in kg._cache:
-            strategy = "full"
-        elif getattr(kg, "endpoint", None) is None and kg.statement_count() <= FULL_PROJECTION_LIMIT:
+        if (
+            "network" in kg._cache
+            or getattr(kg, "endpoint", None) is None
+            and kg.statement_count() <= FULL_PROJECTION_LIMIT
+        ):
             strategy = "full"
         else:
             strategy = "bounded"

@@ -262,8 +262,14 @@ class KnowledgeGraph:
         from .explain import explain
 
         return explain(
-            self, source, condition, max_length=max_length, max_chains=max_chains, generalise=generalise,
-            donor=donor, strategy=strategy,
+            self,
+            source,
+            condition,
+            max_length=max_length,
+            max_chains=max_chains,
+            generalise=generalise,
+            donor=donor,
+            strategy=strategy,
         )
 
     def view(

@@ -394,8 +394,12 @@ def ontology_from_store(select) -> Ontology:
             synonyms |= set(previous.synonyms)
             parents |= set(previous.parents)
         terms[curie] = Term(
-            curie=curie, iri=curie_to_iri(curie) if not curie.startswith("http") else curie, label=row["label"],
-            category=category, synonyms=tuple(sorted(synonyms)), parents=tuple(sorted(parents)),
+            curie=curie,
+            iri=curie_to_iri(curie) if not curie.startswith("http") else curie,
+            label=row["label"],
+            category=category,
+            synonyms=tuple(sorted(synonyms)),
+            parents=tuple(sorted(parents)),
             definition=row.get("definition") or (previous.definition if previous else None),
             harmful=bool(row.get("harmful")) or bool(previous and previous.harmful),
         )
@@ -406,8 +410,14 @@ def ontology_from_store(select) -> Ontology:
         kind = row.get("kind") or ""
         node_iri = curie_to_iri(row["node"]) if not row["node"].startswith("http") else row["node"]
         if kind.endswith(("#ObjectProperty", "#DatatypeProperty")):
-            predicates[row["key"]] = Predicate(row["key"], row["node"], node_iri, row["label"],
-                                               int(row.get("sign") or 0), kind.endswith("#DatatypeProperty"))
+            predicates[row["key"]] = Predicate(
+                row["key"],
+                row["node"],
+                node_iri,
+                row["label"],
+                int(row.get("sign") or 0),
+                kind.endswith("#DatatypeProperty"),
+            )
         elif kind.startswith("msc:"):
             values.setdefault(kind[4:], {})[row["key"]] = node_iri
             if kind == "msc:SpeakerKind" and row.get("commercial"):
@@ -416,7 +426,11 @@ def ontology_from_store(select) -> Ontology:
     for row in select(RESTRICTIONS_QUERY)[1]:
         restrictions.setdefault(row["term"], set()).add((row["property"], row["filler"]))
     return Ontology(
-        terms=terms, predicates=predicates, values=values, categories=categories, evidence_rank=ranks,
+        terms=terms,
+        predicates=predicates,
+        values=values,
+        categories=categories,
+        evidence_rank=ranks,
         commercial=commercial,
         restriction_fillers={k: tuple(sorted(f for _, f in v)) for k, v in restrictions.items()},
         restrictions={k: tuple(sorted(v)) for k, v in restrictions.items()},

@@ -46,8 +46,16 @@ NEXT_RELATIONS = {
     "Mechanism": ["RO_0002304", "RO_0002305"],
     "Outcome": ["RO_0003304", "RO_0003307"],
 }
-EVIDENCE = ["ECO_0000204", "ECO_0000033", "ECO_0000179", "OBI_0003699", "OBI_0004001", "msc:MetaAnalysis",
-            "msc:NarrativeReview", "ECO_0006018"]
+EVIDENCE = [
+    "ECO_0000204",
+    "ECO_0000033",
+    "ECO_0000179",
+    "OBI_0003699",
+    "OBI_0004001",
+    "msc:MetaAnalysis",
+    "msc:NarrativeReview",
+    "ECO_0006018",
+]
 SPEAKERS = ["ClinicMarketing", "MedicalTourismSite", "HealthInformation", "ReviewSummary", "ReaderComment"]
 MODALITIES = ["Asserted"] * 7 + ["Hedged"] * 3
 
@@ -95,9 +103,9 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     n_docs = max(50, claims // 200)
-    n_statements = max(10, claims // 3)
     triples = 0
     with path.open("w", encoding="utf-8") as out:
+
         def emit(s: str, p: str, o: str) -> None:
             nonlocal triples
             out.write(f"{s} {p} {o} .\n")
@@ -182,7 +190,9 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
             if polarity == "Positive":
                 emit(iri(subject), iri(pred), iri(obj))
             else:
-                twin = m("statement/s" + hashlib.sha256(repr((subject, pred, obj, "Positive")).encode()).hexdigest()[:16])
+                twin = m(
+                    "statement/s" + hashlib.sha256(repr((subject, pred, obj, "Positive")).encode()).hexdigest()[:16]
+                )
                 if (subject, pred, obj, "Positive") in seen:
                     emit(st, m("conflictsWith"), twin)
                     emit(twin, m("conflictsWith"), st)
@@ -202,8 +212,11 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
                 emit(a, m("creditedParty"), m(f"party/syn{d:06d}/p{claim % 2}"))
                 emit(a, m("speakerKind"), m(SPEAKERS[(d + claim) % len(SPEAKERS)]))
                 emit(a, m("paraphrase"), lit(f"Synthetic claim {claim} about {layer.lower()}s."))
-                target, selector, evidence = f"<{BASE}assertion/syn{claim:08d}/target>", \
-                    f"<{BASE}assertion/syn{claim:08d}/selector>", f"<{BASE}assertion/syn{claim:08d}/evidence>"
+                target, selector, evidence = (
+                    f"<{BASE}assertion/syn{claim:08d}/target>",
+                    f"<{BASE}assertion/syn{claim:08d}/selector>",
+                    f"<{BASE}assertion/syn{claim:08d}/evidence>",
+                )
                 start = rng.randrange(0, 20000)
                 emit(a, f"<{OA}hasTarget>", target)
                 emit(target, RDF_TYPE, f"<{OA}SpecificResource>")
@@ -221,5 +234,6 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
                     emit(evidence, m("patientCount"), lit(str(rng.randrange(10, 2000)), "nonNegativeInteger"))
                 claim += 1
     popular = {c: t[0] for c, t in layers.items()}
-    return SyntheticGraph(path, claim, statements, n_docs, triples, layers["CellSource"][:5],
-                          layers["Condition"][:5], popular)
+    return SyntheticGraph(
+        path, claim, statements, n_docs, triples, layers["CellSource"][:5], layers["Condition"][:5], popular
+    )

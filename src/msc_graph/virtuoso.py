@@ -18,7 +18,7 @@ import shutil
 import socket
 import subprocess
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,10 +180,8 @@ def main() -> None:
     open_store(build)  # builds first when stale
     with running(args.folder, build, http_port=args.http_port, timeout=args.timeout) as server:
         print(f"Virtuoso SPARQL endpoint: {server.url}  (Ctrl-C to stop)", flush=True)
-        try:
+        with suppress(KeyboardInterrupt):
             server.process.wait()
-        except KeyboardInterrupt:
-            pass
 
 
 if __name__ == "__main__":
