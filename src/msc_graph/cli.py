@@ -177,33 +177,10 @@ def sentences(document: str, fmt: str, corpus_path: str | None) -> None:
 @handle_errors
 def entities(text: str | None, category: str | None, fmt: str) -> None:
     """List ontology terms, optionally those whose label or synonym contains TEXT."""
-    from .ontology import load_ontology, normalise
+    from .ontology import load_ontology
 
     onto = load_ontology()
-    if category and category not in onto.categories:
-        import difflib
-
-        from .errors import UnknownTermError
-
-        raise UnknownTermError(
-            "category", category, [repr(c) for c in difflib.get_close_matches(category, list(onto.categories))]
-        )
-    rows = []
-    for term in sorted(onto.terms.values(), key=lambda t: (t.category or "~", t.label.lower())):
-        if term.category is None or (category and term.category != category):
-            continue
-        names = [term.label, *term.synonyms, term.curie]
-        if text and not any(normalise(text) in normalise(n) for n in names):
-            continue
-        rows.append(
-            {
-                "curie": term.curie,
-                "label": term.label,
-                "category": term.category,
-                "synonyms": list(term.synonyms),
-                "parents": list(term.parents),
-            }
-        )
+    rows = onto.search(text, category=category)
     if text and not rows:
         suggestions = onto.suggest(text)
         if suggestions:

@@ -347,7 +347,7 @@ def _bounded_neighbourhood(
     claimed in a target's context); the forward pass from the start nodes expands only nodes that
     can still reach a target, and stops after ``max_paths`` node paths.
     """
-    from .network import CONFLICT_QUERY, PROJECTION_QUERY, _graph_from_rows, _values, _with_values
+    from .network import CONFLICT_QUERY, PROJECTION_QUERY, _graph_from_rows, _values, _with_values, sparql_term
 
     onto = kg.ontology
     mechanistic = sorted(onto.predicates[k].curie for k in MECHANISTIC if k in onto.predicates)
@@ -424,14 +424,8 @@ def _bounded_neighbourhood(
     pairs = sorted(edges)
     for i in range(0, len(pairs), 200):
         chunk = pairs[i : i + 200]
-        block = (
-            "VALUES (?subject ?object) { "
-            + " ".join(
-                f"({_values('x', [a]).split('{')[1].split('}')[0].strip()} {_values('x', [b]).split('{')[1].split('}')[0].strip()})"
-                for a, b in chunk
-            )
-            + " }"
-        )
+        block = "VALUES (?subject ?object) { " + " ".join(
+            f"({sparql_term(a)} {sparql_term(b)})" for a, b in chunk) + " }"
         rows += kg.select(_with_values(PROJECTION_QUERY, block))[1]
     for source_node in sorted(sources):
         q = _with_values(

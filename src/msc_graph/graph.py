@@ -76,26 +76,8 @@ class KnowledgeGraph:
 
     def entities(self, text: str | None = None, *, category: str | None = None) -> Table:
         """Terms whose label, synonym or CURIE contains ``text`` (all terms when None)."""
-        from .ontology import normalise
 
-        if category is not None and category not in self.ontology.categories:
-            close = difflib.get_close_matches(category, sorted(self.ontology.categories), n=3)
-            raise UnknownTermError("category", category, [repr(c) for c in close] or None)
-        rows = []
-        for term in sorted(self.ontology.terms.values(), key=lambda t: (t.category or "~", t.label.lower())):
-            if term.category is None or (category and term.category != category):
-                continue
-            if text and not any(normalise(text) in normalise(n) for n in (term.label, *term.synonyms, term.curie)):
-                continue
-            rows.append(
-                {
-                    "curie": term.curie,
-                    "label": term.label,
-                    "category": term.category,
-                    "synonyms": list(term.synonyms),
-                    "parents": list(term.parents),
-                }
-            )
+        rows = self.ontology.search(text, category=category)
         return Table(["curie", "label", "category", "synonyms", "parents"], rows, title="entities")
 
     def document_id(self, name: str) -> str:

@@ -108,16 +108,19 @@ def project(kg) -> nx.MultiDiGraph:
     return graph
 
 
-def _values(variable: str, iris: list[str]) -> str:
+def sparql_term(curie_or_iri: str) -> str:
+    """One CURIE or IRI as a SPARQL IRI term, checked (never pasted unchecked)."""
     import pyoxigraph as ox
 
     from .namespaces import curie_to_iri
     from .remote import term_to_sparql
 
-    terms = " ".join(
-        term_to_sparql(ox.NamedNode(curie_to_iri(i) if ":" in i and not i.startswith("http") else i)) for i in iris
-    )
-    return f"VALUES ?{variable} {{ {terms} }}"
+    iri = curie_or_iri if curie_or_iri.startswith(("http://", "https://")) else curie_to_iri(curie_or_iri)
+    return term_to_sparql(ox.NamedNode(iri))
+
+
+def _values(variable: str, iris: list[str]) -> str:
+    return f"VALUES ?{variable} {{ {' '.join(sparql_term(i) for i in iris)} }}"
 
 
 def _with_values(query: str, block: str) -> str:

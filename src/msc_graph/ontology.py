@@ -179,6 +179,21 @@ class Ontology:
                 frontier.extend(children.get(child, []))
         return sorted(out)
 
+    def search(self, text: str | None = None, *, category: str | None = None) -> list[dict]:
+        """Categorised terms whose label, synonym or CURIE contains ``text`` (all when None), as rows."""
+        if category is not None and category not in self.categories:
+            close = difflib.get_close_matches(category, sorted(self.categories), n=3)
+            raise UnknownTermError("category", category, [repr(c) for c in close] or None)
+        rows = []
+        for term in sorted(self.terms.values(), key=lambda t: (t.category or "~", t.label.lower())):
+            if term.category is None or (category and term.category != category):
+                continue
+            if text and not any(normalise(text) in normalise(n) for n in (term.label, *term.synonyms, term.curie)):
+                continue
+            rows.append({"curie": term.curie, "label": term.label, "category": term.category,
+                         "synonyms": list(term.synonyms), "parents": list(term.parents)})
+        return rows
+
     def in_category(self, category: str) -> list[Term]:
         return sorted((t for t in self.terms.values() if t.category == category), key=lambda t: t.label.lower())
 
