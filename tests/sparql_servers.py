@@ -32,7 +32,11 @@ def oxigraph_server(env: dict[str, str] | None = None, *, timeout: float = 5):
     )
     url = f"http://127.0.0.1:{port}/query"
     try:
-        wait_until_ready(url, seconds=120)
+        try:
+            wait_until_ready(url, seconds=120)
+        except Exception:
+            proc.terminate()
+            raise RuntimeError(f"msc-graph serve did not start: {proc.stderr.read().decode()[-500:]}") from None
         yield url
     finally:
         proc.terminate()

@@ -32,28 +32,37 @@ def oxigraph_binary() -> str:
 
 
 def prepare_store(build_dir: Path | None = None, *, corpus=None) -> Path:
-    """The on-disk store for the server, (re)loaded from the current build's N-Triples."""
+    """The on-disk store for the server, (re)loaded from the current build's N-Triples.
+
+    Safe when several processes start servers at once: the check and the load run under a
+    file lock, and the store is loaded into a temporary folder that is then moved into place.
+    """
+    import fcntl
+    import os
+
     from .artifacts import OUTPUTS
     from .paths import build_dir as default_build_dir
     from .store import open_store
 
     build = Path(build_dir or default_build_dir())
-    open_store(build, corpus=corpus)  # builds first when stale
-    manifest = json.loads((build / OUTPUTS["manifest"]).read_text())
-    location = build / "oxigraph"
-    stamp = location / "msc-graph-inputs.txt"
-    if stamp.exists() and stamp.read_text() == manifest["inputs_sha256"]:
+    build.mkdir(parents=True, exist_ok=True)
+    with open(build / "oxigraph.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        open_store(build, corpus=corpus)  # builds first when stale
+        manifest = json.loads((build / OUTPUTS["manifest"]).read_text())
+        location = build / "oxigraph"
+        stamp = location / "msc-graph-inputs.txt"
+        if stamp.exists() and stamp.read_text() == manifest["inputs_sha256"]:
+            return location
+        staging = build / f"oxigraph.loading-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        subprocess.run([oxigraph_binary(), "load", "--location", str(staging), "--file", str(build / OUTPUTS["nt"])],
+                       check=True, capture_output=True)
+        (staging / "msc-graph-inputs.txt").write_text(manifest["inputs_sha256"])
+        shutil.rmtree(location, ignore_errors=True)
+        os.replace(staging, location)
         return location
-    if location.exists():
-        shutil.rmtree(location)
-    location.mkdir(parents=True)
-    subprocess.run(
-        [oxigraph_binary(), "load", "--location", str(location), "--file", str(build / OUTPUTS["nt"])],
-        check=True,
-        capture_output=True,
-    )
-    stamp.write_text(manifest["inputs_sha256"])
-    return location
 
 
 def server_command(location: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30) -> list[str]:
