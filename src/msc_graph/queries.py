@@ -9,10 +9,11 @@ Each file starts with a header the CLI shows as help::
 
 Parameter types: ``term`` (CURIE, label or synonym), ``relation`` (claim relation key),
 ``document`` (id, file name or number), ``speaker`` (speaker kind key), ``modality``,
-``category`` (category name), ``statement`` (statement id), ``text`` and ``number``. Values are bound (pyoxigraph
-substitutions, or a VALUES block for remote endpoints), never pasted into the text, and
-each parameter variable must occur in a required (non-OPTIONAL) pattern and in the SELECT
-projection (Oxigraph substitutes only projected variables).
+``category`` (category name), ``statement`` (statement id), ``text`` and ``number``. Values are bound by a VALUES block
+at the start of the outer WHERE group (``remote.bind_with_values``: each value serialised as a
+checked RDF term), never pasted into the text, for the embedded store and remote endpoints
+alike. So each parameter variable must occur in a required (non-OPTIONAL) pattern of the outer
+group, and the files keep it in the SELECT projection too.
 """
 
 from __future__ import annotations

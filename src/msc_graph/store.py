@@ -75,10 +75,16 @@ def run_select(
     bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Run a SELECT (or ASK) with bound parameters; returns (columns, rows)."""
+    from .remote import bind_with_values
+
     refuse_updates(sparql)
-    subs = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    if bindings:
+        # A VALUES block, not pyoxigraph's substitutions: Oxigraph's planner cannot see substituted
+        # variables, so it plans as if they were free (entity-claims at 100k claims: 11 s against
+        # 0.8 s). Every value is serialised as a checked RDF term (remote.term_to_sparql).
+        sparql = bind_with_values(sparql, bindings)
     try:
-        result = store.query(sparql, prefixes=PREFIXES, substitutions=subs)
+        result = store.query(sparql, prefixes=PREFIXES)
     except SyntaxError as err:
         raise QueryError(f"invalid SPARQL: {str(err).splitlines()[0]}") from err
     if isinstance(result, ox.QueryBoolean):
