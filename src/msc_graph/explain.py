@@ -347,7 +347,7 @@ def _bounded_neighbourhood(
     claimed in a target's context); the forward pass from the start nodes expands only nodes that
     can still reach a target, and stops after ``max_paths`` node paths.
     """
-    from .network import CONFLICT_QUERY, PROJECTION_QUERY, _graph_from_rows, _values, _with_values, sparql_term
+    from .network import CONFLICT_QUERY, PROJECTION_QUERY, _graph_from_rows, _values, _with_values
 
     onto = kg.ontology
     mechanistic = sorted(onto.predicates[k].curie for k in MECHANISTIC if k in onto.predicates)
@@ -358,8 +358,10 @@ def _bounded_neighbourhood(
     def subjects_of(objects: list[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {}
         for i in range(0, len(objects), 300):
+            # the predicates as a VALUES block: (?p, ?o) bound is one index range per pair, where a
+            # FILTER would read every triple pointing at a popular object
             q = _with_values(
-                f"SELECT DISTINCT ?s ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
+                f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?o }}",
                 _values("o", objects[i : i + 300]),
             )
             for row in kg.select(q)[1]:
@@ -385,10 +387,7 @@ def _bounded_neighbourhood(
     paths = 0
 
     def successors(node: str) -> list[str]:
-        q = _with_values(
-            f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o . FILTER(?p IN ({preds.replace(' ', ', ')})) }}",
-            _values("s", [node]),
-        )
+        q = _with_values(f"SELECT DISTINCT ?o WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?o }}", _values("s", [node]))
         return sorted({r["o"] for r in kg.select(q)[1]})
 
     cache: dict[str, list[str]] = {}
@@ -420,13 +419,22 @@ def _bounded_neighbourhood(
         if dist.get(seed, 99) <= max_length:
             walk(seed, 0, {seed})
     # fetch the statements (with assertions) of the edges used, and their conflicts
+    # two phases: the statement ids of the edges (one index range per distinct subject), then the
+    # statements with their assertions by id. Binding (?subject ?object) pairs instead re-reads every
+    # statement of a popular subject once per pair (172,200 index reads for 200 pairs at 100k claims).
     rows = []
-    pairs = sorted(edges)
-    for i in range(0, len(pairs), 200):
-        chunk = pairs[i : i + 200]
-        block = "VALUES (?subject ?object) { " + " ".join(
-            f"({sparql_term(a)} {sparql_term(b)})" for a, b in chunk) + " }"
-        rows += kg.select(_with_values(PROJECTION_QUERY, block))[1]
+    wanted = set(edges)
+    subjects = sorted({a for a, _ in wanted})
+    ids: set[str] = set()
+    for i in range(0, len(subjects), 200):
+        q = _with_values(
+            "SELECT ?statement ?subject ?object WHERE { ?statement msc:subject ?subject ; msc:object ?object }",
+            _values("subject", subjects[i : i + 200]),
+        )
+        ids |= {r["statement"] for r in kg.select(q)[1] if (r["subject"], r["object"]) in wanted}
+    found = sorted(ids)
+    for i in range(0, len(found), 200):
+        rows += kg.select(_with_values(PROJECTION_QUERY, _values("statement", found[i : i + 200])))[1]
     for source_node in sorted(sources):
         q = _with_values(
             PROJECTION_QUERY, _values("object", [source_node]) + " " + _values("predicate", ["RO:0001000"])

@@ -52,23 +52,54 @@ def _strip_comments(sparql: str) -> str:
     return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
 
 
-def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
-    """Insert ``VALUES (?a ?b) { (<x> "y") }`` at the start of the outer WHERE group."""
-    text = _strip_comments(sparql)
-    if not bindings:
-        return text
-    match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
-    if match is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE clause")
-    names = sorted(bindings)
-    block = (
+def _values_block(bindings: dict[str, Any], names: list[str]) -> str:
+    return (
         " VALUES ("
         + " ".join(f"?{n}" for n in names)
         + ") { ("
         + " ".join(term_to_sparql(bindings[n]) for n in names)
         + ") }\n"
     )
-    return text[: match.end()] + block + text[match.end() :]
+
+
+def _projected(projection: str) -> set[str]:
+    """The plain variables of a SELECT projection (not those inside expressions or after AS)."""
+    depth, names = 0, set()
+    for token in re.finditer(r"[()]|\?\w+", projection):
+        text = token.group()
+        depth += {"(": 1, ")": -1}.get(text, 0)
+        if text.startswith("?") and depth == 0:
+            names.add(text[1:])
+    return names
+
+
+def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
+    """Insert ``VALUES (?a ?b) { (<x> "y") }`` at the start of the outer WHERE group, and into
+    every subquery that projects a bound variable.
+
+    Pushing the binding into a subquery gives the same answers (the outer group joins on that
+    variable anyway; a projected plain variable of an aggregate subquery is a GROUP BY key) and
+    lets the engine evaluate the subquery for the bound value only instead of for the whole graph.
+    Queries with LIMIT or OFFSET are bound in the outer group only (there it would not commute).
+    """
+    text = _strip_comments(sparql)
+    if not bindings:
+        return text
+    selects = list(re.finditer(r"\bSELECT\b(.*?)\bWHERE\s*\{", text, re.IGNORECASE | re.DOTALL))
+    if not selects:
+        match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+        if match is None:
+            raise QueryError("cannot bind parameters: the query has no WHERE clause")
+        return text[: match.end()] + _values_block(bindings, sorted(bindings)) + text[match.end() :]
+    push = not re.search(r"\b(LIMIT|OFFSET)\b", text, re.IGNORECASE)
+    inserts = [(selects[0].end(), sorted(bindings))]
+    for sub in selects[1:] if push else []:
+        names = sorted(set(bindings) & _projected(sub.group(1)))
+        if names:
+            inserts.append((sub.end(), names))
+    for position, names in sorted(inserts, reverse=True):
+        text = text[:position] + _values_block(bindings, names) + text[position:]
+    return text
 
 
 @dataclass

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 import sys
 import time
 import urllib.request
@@ -42,7 +41,7 @@ def prepare_store(build_dir: Path | None = None, *, corpus=None) -> Path:
 
     from .artifacts import OUTPUTS
     from .paths import build_dir as default_build_dir
-    from .store import open_store
+    from .store import load_ntriples, open_store
 
     build = Path(build_dir or default_build_dir())
     build.mkdir(parents=True, exist_ok=True)
@@ -57,8 +56,7 @@ def prepare_store(build_dir: Path | None = None, *, corpus=None) -> Path:
         staging = build / f"oxigraph.loading-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
-        subprocess.run([oxigraph_binary(), "load", "--location", str(staging), "--file", str(build / OUTPUTS["nt"])],
-                       check=True, capture_output=True)
+        load_ntriples(build / OUTPUTS["nt"], staging)  # bulk load + compaction (same format as the server's)
         (staging / "msc-graph-inputs.txt").write_text(manifest["inputs_sha256"])
         shutil.rmtree(location, ignore_errors=True)
         os.replace(staging, location)

@@ -6,6 +6,7 @@ first when the build is missing or older than its inputs.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,66 @@ def to_python(term: Any) -> Any:
     return str(term)
 
 
+def _skip(text: str, i: int) -> int:
+    """The index after the string literal, IRI or comment starting at ``text[i]`` (else ``i``)."""
+    char = text[i]
+    if char in "\"'":
+        quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+        j = i + len(quote)
+        while j < len(text) and not text.startswith(quote, j):
+            j += 2 if text[j] == "\\" else 1
+        return j + len(quote)
+    if char == "<":
+        match = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
+        return i + match.end() if match else i
+    if char == "#":
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end
+    return i
+
+
+def oxigraph_dialect(sparql: str) -> str:
+    """Rewrite ``OPTIONAL { P }`` as ``LATERAL { OPTIONAL { P } }`` for the embedded Oxigraph.
+
+    Oxigraph 0.5 evaluates a plain OPTIONAL by building a hash table of its whole right side:
+    ``OPTIONAL { ?a msc:cue ?cue }`` reads every cue in the graph, even for one row on the left
+    (0.45 s per query at 100k claims). Under LATERAL (SEP-0006, which Oxigraph implements) it
+    becomes a for-loop left join: one index lookup per row. The answers are the same for
+    patterns whose OPTIONAL groups only add variables, as in msc-graph's queries; the
+    Oxigraph and Virtuoso tests compare every named query against the standard text. Text
+    that does not scan cleanly (unbalanced braces) is returned unchanged.
+    """
+    out: list[str] = []
+    closers: list[int] = []  # brace depth at which a LATERAL wrapper must be closed
+    depth = i = 0
+    while i < len(sparql):
+        j = _skip(sparql, i)
+        if j != i:
+            out.append(sparql[i:j])
+            i = j
+            continue
+        match = re.match(r"OPTIONAL\s*\{", sparql[i:], re.IGNORECASE)
+        if match and (i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in "_:?$")):
+            out.append("LATERAL { " + match.group())
+            depth += 1
+            closers.append(depth)
+            i += match.end()
+            continue
+        char = sparql[i]
+        out.append(char)
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            if closers and closers[-1] == depth:
+                closers.pop()
+                out.append(" }")
+            depth -= 1
+            if depth < 0:
+                return sparql
+        i += 1
+    return sparql if depth or closers else "".join(out)
+
+
 def run_select(
     store: ox.Store,
     sparql: str,
@@ -83,6 +144,7 @@ def run_select(
         # variables, so it plans as if they were free (entity-claims at 100k claims: 11 s against
         # 0.8 s). Every value is serialised as a checked RDF term (remote.term_to_sparql).
         sparql = bind_with_values(sparql, bindings)
+    sparql = oxigraph_dialect(sparql)
     try:
         result = store.query(sparql, prefixes=PREFIXES)
     except SyntaxError as err:
@@ -102,7 +164,12 @@ def run_select(
 
 def load_ntriples(ntriples: Path, location: Path) -> None:
     """Bulk-load an N-Triples file into an on-disk Oxigraph store (for graphs that outgrow memory).
-    Open it again with ``pyoxigraph.Store.read_only(location)``."""
+    Open it again with ``pyoxigraph.Store.read_only(location)``.
+
+    The bulk loader writes many overlapping RocksDB files; compacting them once (``optimize``)
+    costs about a quarter of the load time and makes every later index lookup 2-4x faster
+    (measured at 100k claims: 18k -> 67k point lookups/s)."""
     store = ox.Store(str(location))
     store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    store.optimize()
     store.flush()

@@ -1,0 +1,62 @@
+"""The two query rewrites msc-graph applies for Oxigraph's planner, on their own."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from msc_graph.remote import bind_with_values
+from msc_graph.store import oxigraph_dialect, run_select
+
+X = ox.NamedNode("https://example.org/x")
+
+
+def test_optional_groups_are_wrapped_in_lateral_at_any_depth():
+    text = "SELECT * WHERE { ?a ?b ?c . OPTIONAL { ?a ?p ?q . OPTIONAL { ?q ?r ?s } } }"
+    assert oxigraph_dialect(text) == (
+        "SELECT * WHERE { ?a ?b ?c . LATERAL { OPTIONAL { ?a ?p ?q . LATERAL { OPTIONAL { ?q ?r ?s } } } } }"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'SELECT * WHERE { ?a ?b "OPTIONAL { ?x ?y ?z }" }',  # inside a string
+        "SELECT * WHERE { ?a ?b '''OPTIONAL {''' }",  # inside a long string
+        "SELECT * WHERE { ?a <http://example.org/OPTIONAL> ?c }",  # inside an IRI
+        "SELECT * WHERE { ?a ?b ?c } # OPTIONAL { in a comment",
+        "SELECT * WHERE { ?a ?b ?c . OPTIONAL { ?a ?p ?q }",  # unbalanced: left alone
+        "SELECT ?xOPTIONAL WHERE { ?a ?b ?xOPTIONAL }",  # part of a name
+    ],
+)
+def test_text_that_only_looks_like_optional_is_left_alone(text):
+    assert oxigraph_dialect(text) == text
+
+
+def test_values_are_pushed_into_subqueries_that_project_the_variable():
+    text = (
+        "SELECT ?s ?n WHERE { { SELECT ?s (COUNT(?o) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } "
+        "{ SELECT ?o WHERE { ?s ?p ?o } } }"
+    )
+    bound = bind_with_values(text, {"s": X})
+    assert bound.count("VALUES (?s) { (<https://example.org/x>) }") == 2  # outer group and first subquery
+    assert "SELECT ?o WHERE { ?s" in bound  # the second subquery does not project ?s
+
+
+def test_values_are_not_pushed_into_subqueries_when_limit_could_change_the_answer():
+    text = "SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 } }"
+    assert bind_with_values(text, {"s": X}).count("VALUES") == 1
+
+
+def test_a_variable_inside_an_aggregate_is_not_a_projected_variable():
+    text = "SELECT ?n WHERE { { SELECT (COUNT(?s) AS ?n) WHERE { ?s ?p ?o } } }"
+    assert bind_with_values(text, {"s": X}).count("VALUES") == 1
+
+
+def test_bound_literals_stay_literals():
+    store = ox.Store()
+    store.add(ox.Quad(X, X, ox.Literal('a "quoted" } value')))
+    store.add(ox.Quad(X, X, ox.Literal("other")))
+    text = "SELECT ?v WHERE { ?s ?p ?v . OPTIONAL { ?s ?p ?w } }"
+    _, rows = run_select(store, text, {"v": ox.Literal('a "quoted" } value')})
+    assert {r["v"] for r in rows} == {'a "quoted" } value'}
