@@ -161,7 +161,10 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
                 emit(party, m("partyKind"), lit("publisher" if p == 0 else "review-authors"))
         # ---- statements along the layers, then assertions
         zipfs = {c: _Zipf(len(t)) for c, t in layers.items()}
-        doc_zipf = _Zipf(n_docs, 0.8)
+        # document sizes are log-normal (median about 120 claims, a long tail of large reviews) and
+        # unrelated to the document number; a Zipf law here made one document hold 4% of the corpus
+        doc_weights = [rng.lognormvariate(0.0, 1.0) for _ in range(n_docs)]
+        doc_cum = list(accumulate(doc_weights))
         order = [c for c, _ in LAYERS]
         claim = 0
         statements = 0
@@ -199,7 +202,7 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
             for _ in range(1 + min(int(rng.expovariate(0.5)), 9)):
                 if claim >= claims:
                     break
-                d = doc_zipf.pick(rng)
+                d = min(bisect(doc_cum, rng.random() * doc_cum[-1]), n_docs - 1)
                 a = m(f"assertion/syn{claim:08d}")
                 emit(a, RDF_TYPE, m("Assertion"))
                 emit(a, m("claimId"), lit(f"syn{claim:08d}"))
