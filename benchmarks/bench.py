@@ -165,7 +165,8 @@ def task_explain(location: str) -> dict:
         result = kg.explain(source, condition, max_length=5, max_chains=50, strategy="bounded")
         times.append(time.perf_counter() - start)
         chains.append(len(result.chains))
-    return {"median_s": statistics.median(times), "max_s": max(times), "chains": chains, "peak_gb": peak_rss_gb()}
+    return {"median_s": statistics.median(times), "max_s": max(times), "first_s": times[0], "chains": chains,
+            "peak_gb": peak_rss_gb()}
 
 
 class _Bound(Exception):
@@ -269,6 +270,62 @@ def task_cold_cli() -> dict:
     return {"cli_s": statistics.median(cli), "baseline_s": statistics.median(baseline)}
 
 
+# ----------------------------------------------------------------------------- misses
+
+
+def miss_reasons(report: dict) -> None:
+    """Attach to every missed target the cause, from this run's own figures where they show it
+    (rows returned and time per row, whole-graph questions) and otherwise the cause measured
+    with Oxigraph's query explanations (``oxigraph query --explain --stats``)."""
+    from msc_graph.queries import get_query
+
+    targets = report["targets"]
+    queries = targets["every_named_query_median_le_1s"]
+    if not queries["met"]:
+        reasons = {}
+        for name in queries["slow"]:
+            entry = report["queries"].get(name, {})
+            whole = not get_query(name).params
+            if "median_s" not in entry:
+                reasons[name] = f"did not finish ({entry})" + (
+                    "; a whole-graph question (no parameter): it joins every assertion or statement" if whole else "")
+            elif whole:
+                reasons[name] = (
+                    f"a whole-graph question (no parameter): it joins every assertion or statement; "
+                    f"{entry['rows']:,} rows"
+                )
+            else:
+                per_row = 1000 * entry["median_s"] / max(1, entry["rows"])
+                reasons[name] = (
+                    f"{entry['rows']:,} rows at {per_row:.2f} ms per row: each row is 10-25 index lookups "
+                    f"on the on-disk store"
+                )
+        queries["reason"] = reasons
+    if not targets["explain_median_le_0.5s"]["met"]:
+        targets["explain_median_le_0.5s"]["reason"] = (
+            "the popular sources reach thousands of statements within five steps, and every assertion "
+            "behind the edges found is fetched with its anchor and evidence for the ranking and the "
+            "answer (about 0.5 ms per assertion on the on-disk store); the first call also reads the "
+            "direct-edge skeleton (first_s)"
+        )
+    if not targets["peak_memory_le_4gb"]["met"]:
+        targets["peak_memory_le_4gb"]["reason"] = "the bulk loader's sort buffers"
+    if not targets["load_within_1.2x_raw_pyoxigraph"]["met"]:
+        targets["load_within_1.2x_raw_pyoxigraph"]["reason"] = "the compaction after the bulk load"
+    if not targets["cold_cli_within_1.5x_import"]["met"]:
+        targets["cold_cli_within_1.5x_import"]["reason"] = (
+            "the import of msc_graph's own modules and the cached projection on top of pyoxigraph and networkx"
+        )
+
+
+def annotate(path: Path) -> None:
+    """Add the miss reasons to an existing result line (``--annotate FILE``)."""
+    lines = path.read_text().strip().splitlines()
+    report = json.loads(lines[-1])
+    miss_reasons(report)
+    print(json.dumps(report))
+
+
 # ----------------------------------------------------------------------------- the run
 
 
@@ -279,7 +336,11 @@ def main() -> None:
     parser.add_argument("--bound", type=float, default=300, help="seconds the rdflib baseline may take per step")
     parser.add_argument("--workdir", type=Path, default=None, help="where to write the data (default: a temp dir)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--annotate", type=Path, help="add the miss reasons to an earlier result file and print it")
     args = parser.parse_args()
+    if args.annotate:
+        annotate(args.annotate)
+        return
     if args.child:
         task, *rest = args.child
         print(json.dumps(globals()[f"task_{task.replace('-', '_')}"](*rest)))
@@ -380,6 +441,7 @@ def main() -> None:
             "met": report["cold_cli"]["ratio"] <= TARGETS["cold_cli_ratio"],
         },
     }
+    miss_reasons(report)
     report["workdir"] = str(work)
     print(json.dumps(report))
     if args.workdir is None:

@@ -12,7 +12,8 @@ import sys
 def main(paths: list[str]) -> None:
     runs = []
     for path in paths:
-        text = open(path).read().strip()
+        with open(path) as handle:
+            text = handle.read().strip()
         if text:
             runs.append(json.loads(text.splitlines()[-1]))
     runs.sort(key=lambda r: r["claims"])
@@ -26,7 +27,8 @@ def main(paths: list[str]) -> None:
     def row(label, values):
         print(f"| {label} | " + " | ".join(values) + " |")
 
-    row("triples / statements / documents", [f"{r['triples']:,} / {r['statements']:,} / {r['documents']:,}" for r in runs])
+    row("triples / statements / documents",
+        [f"{r['triples']:,} / {r['statements']:,} / {r['documents']:,}" for r in runs])
     row("load: msc-graph / raw pyoxigraph (ratio; target ≤ 1.2)",
         [f"{r['load']['msc_graph_s']} s / {r['load']['raw_pyoxigraph_s']} s ({r['load']['ratio']})" for r in runs])
     row("peak memory (target ≤ 4 GB)", [f"{r['peak_memory_gb']} GB" for r in runs])

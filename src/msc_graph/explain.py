@@ -337,6 +337,77 @@ def _remote_neighbourhood(kg, source: str, max_length: int, generalise: bool):
     return neighbourhood(kg, seeds, max_length, sources=sources)
 
 
+def _direct_edges(kg, preds: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The entity-level skeleton: successors and predecessors along the materialised direct
+    edges of the mechanistic relations, read once per graph (one index range per relation:
+    about 200,000 pairs and a few MB at a million claims) and kept, so that the searches walk
+    memory instead of asking the store one node at a time."""
+    cached = kg._cache.get("direct_edges")
+    if cached is None:
+        succ: dict[str, set[str]] = {}
+        pred: dict[str, set[str]] = {}
+        for row in kg.select(f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?o }}")[1]:
+            succ.setdefault(row["s"], set()).add(row["o"])
+            pred.setdefault(row["o"], set()).add(row["s"])
+        cached = kg._cache["direct_edges"] = (
+            {k: sorted(v) for k, v in succ.items()},
+            {k: sorted(v) for k, v in pred.items()},
+        )
+    return cached
+
+
+STATEMENT_PART = """
+SELECT ?statement ?subject ?predicate ?object ?polarity ?condition ?site ?stage ?donor ?route ?product ?species
+WHERE {
+  ?statement a msc:Statement ; msc:subject ?subject ; msc:predicate ?predicate ; msc:object ?object ;
+      msc:polarity ?polarity .
+  OPTIONAL { ?statement msc:inCondition ?condition }
+  OPTIONAL { ?statement msc:atSite ?site }
+  OPTIONAL { ?statement msc:atStage ?stage }
+  OPTIONAL { ?statement msc:donorType ?donor }
+  OPTIONAL { ?statement msc:viaRoute ?route }
+  OPTIONAL { ?statement msc:productForm ?product }
+  OPTIONAL { ?statement msc:inSpecies ?species }
+}
+"""
+
+ASSERTION_PART = """
+SELECT ?statement ?claim ?document ?file ?start ?end ?party ?speaker ?modality ?cue ?evidence_type ?studies
+       ?patients ?paraphrase
+WHERE {
+  ?assertion msc:asserts ?statement ; msc:claimId ?claim ; msc:inDocument ?document ;
+      msc:creditedParty ?credited ; msc:speakerKind ?speaker ; msc:modality ?modality ;
+      msc:paraphrase ?paraphrase ; oa:hasTarget ?target ; obo:RO_0002558 ?evidence .
+  ?credited rdfs:label ?party .
+  ?target oa:hasSelector ?selector .
+  ?selector oa:start ?start ; oa:end ?end .
+  ?document msc:fileName ?file .
+  ?evidence msc:evidenceType ?evidence_type .
+  OPTIONAL { ?evidence msc:studyCount ?studies }
+  OPTIONAL { ?evidence msc:patientCount ?patients }
+  OPTIONAL { ?assertion msc:cue ?cue }
+}
+"""
+
+
+def _statements_by_id(kg, ids: list[str], batch: int = 200) -> list[dict]:
+    """The rows of the projection query for the given statements, fetched in two parts (the
+    statement with its context once, then its assertions) and joined here: the projection
+    repeats the seven context lookups on every assertion row."""
+    from .network import _values, _with_values
+
+    rows: list[dict] = []
+    for i in range(0, len(ids), batch):
+        block = _values("statement", ids[i : i + batch])
+        statements: dict[str, list[dict]] = {}
+        for row in kg.select(_with_values(STATEMENT_PART, block))[1]:
+            statements.setdefault(row["statement"], []).append(row)
+        for row in kg.select(_with_values(ASSERTION_PART, block))[1]:
+            for head in statements.get(row["statement"], ()):
+                rows.append({**head, **row})
+    return rows
+
+
 def _bounded_neighbourhood(
     kg, source: str, targets: dict[str, bool], max_length: int, generalise: bool, max_paths: int
 ):
@@ -355,18 +426,7 @@ def _bounded_neighbourhood(
     seeds, sources = _seeds(kg, source, generalise)
     blocked = {c for c, t in onto.terms.items() if t.category in BLOCKED}
 
-    def subjects_of(objects: list[str]) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for i in range(0, len(objects), 300):
-            # the predicates as a VALUES block: (?p, ?o) bound is one index range per pair, where a
-            # FILTER would read every triple pointing at a popular object
-            q = _with_values(
-                f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?o }}",
-                _values("o", objects[i : i + 300]),
-            )
-            for row in kg.select(q)[1]:
-                found.setdefault(row["s"], set()).add(row["o"])
-        return found
+    successors_of, predecessors_of = _direct_edges(kg, preds)
 
     # backward distances: level 1 = subjects of edges into a target, and of statements in a target's context
     dist: dict[str, int] = {t: 0 for t in targets}
@@ -374,21 +434,22 @@ def _bounded_neighbourhood(
         "SELECT DISTINCT ?s WHERE { ?st msc:inCondition ?c ; msc:subject ?s ; msc:polarity msc:Positive }",
         _values("c", sorted(targets)),
     )
-    level_nodes = set(subjects_of(sorted(targets))) | {row["s"] for row in kg.select(context)[1]}
+    level_nodes = {s for t in targets for s in predecessors_of.get(t, ())} | {
+        row["s"] for row in kg.select(context)[1]
+    }
     for level in range(1, max_length):
         frontier = sorted(n for n in level_nodes if n not in dist and n not in blocked)
         for node in frontier:
             dist[node] = level
         if not frontier or level == max_length - 1:
             break
-        level_nodes = set(subjects_of(frontier))
+        level_nodes = {s for n in frontier for s in predecessors_of.get(n, ())}
     # forward search over direct edges
     edges: set[tuple[str, str]] = set()
     paths = 0
 
     def successors(node: str) -> list[str]:
-        q = _with_values(f"SELECT DISTINCT ?o WHERE {{ VALUES ?p {{ {preds} }} ?s ?p ?o }}", _values("s", [node]))
-        return sorted({r["o"] for r in kg.select(q)[1]})
+        return successors_of.get(node, [])
 
     cache: dict[str, list[str]] = {}
 
@@ -432,9 +493,7 @@ def _bounded_neighbourhood(
             _values("subject", subjects[i : i + 200]),
         )
         ids |= {r["statement"] for r in kg.select(q)[1] if (r["subject"], r["object"]) in wanted}
-    found = sorted(ids)
-    for i in range(0, len(found), 200):
-        rows += kg.select(_with_values(PROJECTION_QUERY, _values("statement", found[i : i + 200])))[1]
+    rows += _statements_by_id(kg, sorted(ids))
     for source_node in sorted(sources):
         q = _with_values(
             PROJECTION_QUERY, _values("object", [source_node]) + " " + _values("predicate", ["RO:0001000"])
@@ -448,9 +507,7 @@ def _bounded_neighbourhood(
             a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
             conflicts.setdefault(a, set()).add(b)
             partners.add(row["b"])
-    missing = sorted(partners - set(ids))
-    for i in range(0, len(missing), 200):
-        rows += kg.select(_with_values(PROJECTION_QUERY, _values("statement", missing[i : i + 200])))[1]
+    rows += _statements_by_id(kg, sorted(partners - set(ids)))
     graph = _graph_from_rows(kg, rows)
     graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(conflicts.items())}
     del mechanistic

@@ -135,11 +135,9 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
                 if category in ("Mechanism", "Condition", "Outcome"):
                     emit(node, m("harmful"), lit("true", "boolean"))
         # the source axioms: cell i (i >= 10) derives from source i % 20
-        restriction = 0
-        for i, cell in enumerate(layers["CellType"][10:], 10):
+        for restriction, (i, cell) in enumerate(enumerate(layers["CellType"][10:], 10)):
             source = layers["CellSource"][i % len(layers["CellSource"])]
             bnode = f"_:r{restriction}"
-            restriction += 1
             emit(iri(cell), SUBCLASS, bnode)
             emit(bnode, RDF_TYPE, "<http://www.w3.org/2002/07/owl#Restriction>")
             emit(bnode, "<http://www.w3.org/2002/07/owl#onProperty>", iri("RO_0001000"))
