@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from msc_graph.remote import bind_with_values
-from msc_graph.store import oxigraph_dialect, run_select
+from msc_graph.store import oxigraph_dialect, run_select, to_python
 
 X = ox.NamedNode("https://example.org/x")
 
@@ -60,3 +60,36 @@ def test_bound_literals_stay_literals():
     text = "SELECT ?v WHERE { ?s ?p ?v . OPTIONAL { ?s ?p ?w } }"
     _, rows = run_select(store, text, {"v": ox.Literal('a "quoted" } value')})
     assert {r["v"] for r in rows} == {'a "quoted" } value'}
+
+
+def test_the_rest_of_a_group_after_a_subquery_runs_per_subquery_row():
+    text = "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } ?s ?q ?v . FILTER(?v != 1) }"
+    assert oxigraph_dialect(text) == (
+        "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } LATERAL { ?s ?q ?v . FILTER(?v != 1) } }"
+    )
+
+
+def test_two_subqueries_in_a_row_stay_a_join_and_the_rest_follows_the_last():
+    text = "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } { SELECT ?s WHERE { ?s ?q ?o } } ?s ?r ?v }"
+    rewritten = oxigraph_dialect(text)
+    assert rewritten.count("LATERAL") == 1 and rewritten.index("LATERAL") > rewritten.rindex("SELECT")
+
+
+def test_rewritten_queries_give_the_answers_of_the_plain_text():
+    store = ox.Store()
+    ex = "https://example.org/"
+    for i in range(6):
+        store.add(ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}p"), ox.Literal(str(i % 3))))
+        if i % 2:
+            store.add(ox.Quad(ox.NamedNode(f"{ex}s{i}"), ox.NamedNode(f"{ex}q"), ox.Literal(f"q{i}")))
+    text = (
+        f"SELECT ?s ?n ?w WHERE {{ {{ SELECT ?n (COUNT(?x) AS ?c) WHERE {{ ?x <{ex}p> ?n }} GROUP BY ?n }} "
+        f"?s <{ex}p> ?n . OPTIONAL {{ ?s <{ex}q> ?w }} }}"
+    )
+    result = store.query(text)
+    columns = [v.value for v in result.variables]
+    plain = sorted(repr([(c, to_python(solution[c])) for c in columns]) for solution in result)
+    _, rows = run_select(store, text)
+    assert "LATERAL" in oxigraph_dialect(text)
+    assert sorted(repr([(c, r[c]) for c in columns]) for r in rows) == plain
+    assert len(plain) == 6 and sum(1 for r in rows if r["w"] is None) == 3
