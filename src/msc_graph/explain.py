@@ -356,45 +356,11 @@ def _direct_edges(kg, preds: str) -> tuple[dict[str, list[str]], dict[str, list[
     return cached
 
 
-STATEMENT_PART = """
-SELECT ?statement ?subject ?predicate ?object ?polarity ?condition ?site ?stage ?donor ?route ?product ?species
-WHERE {
-  ?statement a msc:Statement ; msc:subject ?subject ; msc:predicate ?predicate ; msc:object ?object ;
-      msc:polarity ?polarity .
-  OPTIONAL { ?statement msc:inCondition ?condition }
-  OPTIONAL { ?statement msc:atSite ?site }
-  OPTIONAL { ?statement msc:atStage ?stage }
-  OPTIONAL { ?statement msc:donorType ?donor }
-  OPTIONAL { ?statement msc:viaRoute ?route }
-  OPTIONAL { ?statement msc:productForm ?product }
-  OPTIONAL { ?statement msc:inSpecies ?species }
-}
-"""
-
-ASSERTION_PART = """
-SELECT ?statement ?claim ?document ?file ?start ?end ?party ?speaker ?modality ?cue ?evidence_type ?studies
-       ?patients ?paraphrase
-WHERE {
-  ?assertion msc:asserts ?statement ; msc:claimId ?claim ; msc:inDocument ?document ;
-      msc:creditedParty ?credited ; msc:speakerKind ?speaker ; msc:modality ?modality ;
-      msc:paraphrase ?paraphrase ; oa:hasTarget ?target ; obo:RO_0002558 ?evidence .
-  ?credited rdfs:label ?party .
-  ?target oa:hasSelector ?selector .
-  ?selector oa:start ?start ; oa:end ?end .
-  ?document msc:fileName ?file .
-  ?evidence msc:evidenceType ?evidence_type .
-  OPTIONAL { ?evidence msc:studyCount ?studies }
-  OPTIONAL { ?evidence msc:patientCount ?patients }
-  OPTIONAL { ?assertion msc:cue ?cue }
-}
-"""
-
-
 def _statements_by_id(kg, ids: list[str], batch: int = 200) -> list[dict]:
     """The rows of the projection query for the given statements, fetched in two parts (the
     statement with its context once, then its assertions) and joined here: the projection
     repeats the seven context lookups on every assertion row."""
-    from .network import _values, _with_values
+    from .network import ASSERTION_PART, STATEMENT_PART, _values, _with_values
 
     rows: list[dict] = []
     for i in range(0, len(ids), batch):

@@ -14,26 +14,17 @@ import networkx as nx
 
 from .namespaces import curie_to_iri
 
-PROJECTION_QUERY = """
-PREFIX msc: <https://w3id.org/msc-graph/>
+_PREFIXES = """PREFIX msc: <https://w3id.org/msc-graph/>
 PREFIX oa:  <http://www.w3.org/ns/oa#>
 PREFIX obo: <http://purl.obolibrary.org/obo/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?statement ?subject ?predicate ?object ?polarity ?condition ?site ?stage ?donor ?route ?product ?species
-       ?claim ?document ?file ?start ?end ?party ?speaker ?modality ?cue ?evidence_type ?studies ?patients
-       ?paraphrase
-WHERE {
+"""
+_STATEMENT_COLUMNS = (
+    "?statement ?subject ?predicate ?object ?polarity ?condition ?site ?stage ?donor ?route ?product ?species"
+)
+_STATEMENT_PATTERN = """
   ?statement a msc:Statement ; msc:subject ?subject ; msc:predicate ?predicate ; msc:object ?object ;
       msc:polarity ?polarity .
-  ?assertion msc:asserts ?statement ; msc:claimId ?claim ; msc:inDocument ?document ;
-      msc:creditedParty/rdfs:label ?party ; msc:speakerKind ?speaker ; msc:modality ?modality ;
-      msc:paraphrase ?paraphrase ; oa:hasTarget/oa:hasSelector ?selector ; obo:RO_0002558 ?evidence .
-  ?selector oa:start ?start ; oa:end ?end .
-  ?document msc:fileName ?file .
-  ?evidence msc:evidenceType ?evidence_type .
-  OPTIONAL { ?evidence msc:studyCount ?studies }
-  OPTIONAL { ?evidence msc:patientCount ?patients }
-  OPTIONAL { ?assertion msc:cue ?cue }
   OPTIONAL { ?statement msc:inCondition ?condition }
   OPTIONAL { ?statement msc:atSite ?site }
   OPTIONAL { ?statement msc:atStage ?stage }
@@ -41,8 +32,31 @@ WHERE {
   OPTIONAL { ?statement msc:viaRoute ?route }
   OPTIONAL { ?statement msc:productForm ?product }
   OPTIONAL { ?statement msc:inSpecies ?species }
-}
 """
+_ASSERTION_COLUMNS = (
+    "?claim ?document ?file ?start ?end ?party ?speaker ?modality ?cue ?evidence_type ?studies ?patients ?paraphrase"
+)
+_ASSERTION_PATTERN = """
+  ?assertion msc:asserts ?statement ; msc:claimId ?claim ; msc:inDocument ?document ;
+      msc:creditedParty ?credited ; msc:speakerKind ?speaker ; msc:modality ?modality ;
+      msc:paraphrase ?paraphrase ; oa:hasTarget ?target ; obo:RO_0002558 ?evidence .
+  ?credited rdfs:label ?party .
+  ?target oa:hasSelector ?selector .
+  ?selector oa:start ?start ; oa:end ?end .
+  ?document msc:fileName ?file .
+  ?evidence msc:evidenceType ?evidence_type .
+  OPTIONAL { ?evidence msc:studyCount ?studies }
+  OPTIONAL { ?evidence msc:patientCount ?patients }
+  OPTIONAL { ?assertion msc:cue ?cue }
+"""
+# every statement with every assertion behind it: one row per (statement, assertion)
+PROJECTION_QUERY = (
+    f"{_PREFIXES}SELECT {_STATEMENT_COLUMNS}\n       {_ASSERTION_COLUMNS}\n"
+    f"WHERE {{{_STATEMENT_PATTERN}{_ASSERTION_PATTERN}}}\n"
+)
+# the same rows in two parts, to be joined on ?statement (see explain._statements_by_id)
+STATEMENT_PART = f"{_PREFIXES}SELECT {_STATEMENT_COLUMNS}\nWHERE {{{_STATEMENT_PATTERN}}}\n"
+ASSERTION_PART = f"{_PREFIXES}SELECT ?statement {_ASSERTION_COLUMNS}\nWHERE {{{_ASSERTION_PATTERN}}}\n"
 
 CONFLICT_QUERY = """
 PREFIX msc: <https://w3id.org/msc-graph/>
