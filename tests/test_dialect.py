@@ -93,3 +93,9 @@ def test_rewritten_queries_give_the_answers_of_the_plain_text():
     assert "LATERAL" in oxigraph_dialect(text)
     assert sorted(repr([(c, r[c]) for c in columns]) for r in rows) == plain
     assert len(plain) == 6 and sum(1 for r in rows if r["w"] is None) == 3
+
+
+def test_keywords_are_case_insensitive():
+    assert oxigraph_dialect("select * where { ?a ?b ?c . optional { ?a ?p ?q } }") == (
+        "select * where { ?a ?b ?c . LATERAL { optional { ?a ?p ?q } } }"
+    )

@@ -80,12 +80,18 @@ def _skip(text: str, i: int) -> int:
             j += 2 if text[j] == "\\" else 1
         return j + len(quote)
     if char == "<":
-        match = re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:])
-        return i + match.end() if match else i
+        match = _IRI.match(text, i)
+        return match.end() if match else i
     if char == "#":
         end = text.find("\n", i)
         return len(text) if end < 0 else end
     return i
+
+
+_PLAIN = re.compile(r"(?:[^\"'<#{}Oo]|[Oo](?!(?i:ptional)))*")
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_OPTIONAL = re.compile(r"OPTIONAL\s*\{", re.IGNORECASE)
+_SUBQUERY = re.compile(r"\{\s*SELECT\b", re.IGNORECASE)
 
 
 def oxigraph_dialect(sparql: str) -> str:
@@ -111,23 +117,28 @@ def oxigraph_dialect(sparql: str) -> str:
     subqueries: list[int] = []  # depths of the groups that are subqueries
     depth = i = 0
     while i < len(sparql):
+        plain = _PLAIN.match(sparql, i).end()  # copy runs without any character of interest at once
+        if plain != i:
+            out.append(sparql[i:plain])
+            i = plain
+            continue
         j = _skip(sparql, i)
         if j != i:
             out.append(sparql[i:j])
             i = j
             continue
-        match = re.match(r"OPTIONAL\s*\{", sparql[i:], re.IGNORECASE)
+        match = _OPTIONAL.match(sparql, i)
         if match and (i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in "_:?$")):
             out.append("LATERAL { " + match.group())
             depth += 1
             after.append(depth)
-            i += match.end()
+            i = match.end()
             continue
         char = sparql[i]
         out.append(char)
         if char == "{":
             depth += 1
-            if re.match(r"\{\s*SELECT\b", sparql[i:], re.IGNORECASE):
+            if _SUBQUERY.match(sparql, i):
                 subqueries.append(depth)
         elif char == "}":
             if before and before[-1] == depth:
