@@ -387,7 +387,6 @@ def _bounded_neighbourhood(
     from .network import CONFLICT_QUERY, PROJECTION_QUERY, _graph_from_rows, _values, _with_values
 
     onto = kg.ontology
-    mechanistic = sorted(onto.predicates[k].curie for k in MECHANISTIC if k in onto.predicates)
     preds = " ".join(f"<{onto.predicates[k].iri}>" for k in sorted(MECHANISTIC) if k in onto.predicates)
     seeds, sources = _seeds(kg, source, generalise)
     blocked = {c for c, t in onto.terms.items() if t.category in BLOCKED}
@@ -414,19 +413,11 @@ def _bounded_neighbourhood(
     edges: set[tuple[str, str]] = set()
     paths = 0
 
-    def successors(node: str) -> list[str]:
-        return successors_of.get(node, [])
-
-    cache: dict[str, list[str]] = {}
-
     def walk(node: str, depth: int, visited: set[str]) -> None:
         nonlocal paths
         if paths >= max_paths or depth >= max_length:
             return
-        nexts = cache.get(node)
-        if nexts is None:
-            nexts = cache[node] = successors(node)
-        for nxt in nexts:
+        for nxt in successors_of.get(node, ()):
             if nxt in targets:
                 edges.add((node, nxt))
                 paths += 1
@@ -476,7 +467,6 @@ def _bounded_neighbourhood(
     rows += _statements_by_id(kg, sorted(partners - set(ids)))
     graph = _graph_from_rows(kg, rows)
     graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(conflicts.items())}
-    del mechanistic
     return graph
 
 
