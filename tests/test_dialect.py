@@ -99,3 +99,9 @@ def test_keywords_are_case_insensitive():
     assert oxigraph_dialect("select * where { ?a ?b ?c . optional { ?a ?p ?q } }") == (
         "select * where { ?a ?b ?c . LATERAL { optional { ?a ?p ?q } } }"
     )
+
+
+def test_a_subquery_written_without_where_is_left_alone():
+    text = "SELECT ?s WHERE { { SELECT ?s { ?s ?p ?o } } { SELECT ?o WHERE { ?s ?p ?o } } }"
+    bound = bind_with_values(text, {"s": X})
+    assert bound.count("VALUES") == 1 and bound.index("VALUES") < bound.index("{ SELECT ?s {")

@@ -85,7 +85,7 @@ def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
     text = _strip_comments(sparql)
     if not bindings:
         return text
-    selects = list(re.finditer(r"\bSELECT\b(.*?)\bWHERE\s*\{", text, re.IGNORECASE | re.DOTALL))
+    selects = list(re.finditer(r"\bSELECT\b([^{}]*?)\bWHERE\s*\{", text, re.IGNORECASE))
     if not selects:
         match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
         if match is None:
