@@ -37,6 +37,14 @@ PARAMS = {
 }
 
 
+def params_for(kg, name: str) -> dict:
+    """The test parameters of a named query, with a real statement id for who-claims."""
+    params = dict(PARAMS.get(name, {}))
+    if name == "who-claims":
+        params["statement"] = kg.claims()[0]["statement"]
+    return params
+
+
 @pytest.fixture(scope="module")
 def kg():
     return msc_graph.load(corpus=CORPUS if CORPUS.is_dir() else None)
@@ -44,9 +52,7 @@ def kg():
 
 @pytest.mark.parametrize("name", sorted(load_queries()))
 def test_every_query_runs_on_the_real_data(kg, name):
-    params = dict(PARAMS.get(name, {}))
-    if name == "who-claims":
-        params["statement"] = kg.claims()[0]["statement"]
+    params = params_for(kg, name)
     query = kg.queries()[name]
     assert {p.name for p in query.params} == set(params)  # the test exercises every parameter
     result = kg.query(name, **params)
@@ -211,10 +217,7 @@ def _unordered(value):
 def test_the_fast_binding_and_the_lateral_rewrite_change_no_answer(kg, name, with_params):
     """VALUES binding (pushed into subqueries) and OPTIONAL -> LATERAL { OPTIONAL } are only
     there for Oxigraph's planner: every named query gives the rows of the plain text."""
-    params = dict(PARAMS.get(name, {})) if with_params else {}
-    if name == "who-claims":
-        params = {"statement": kg.claims()[0]["statement"]}
-    params = {k: v for k, v in params.items() if v is not None}
+    params = params_for(kg, name) if with_params or name == "who-claims" else {}
     ours = kg.query(name, **params)
     rows = sorted(repr([(c, _unordered(r[c])) for c in ours.columns]) for r in ours.rows)
     assert rows == _standard_answer(kg, name, params)

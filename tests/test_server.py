@@ -106,12 +106,10 @@ def test_a_runaway_query_is_stopped_at_the_timeout_with_a_clear_error():
 
 
 def test_every_named_query_gives_the_same_answer(local, remote):
-    from test_queries_real import PARAMS
+    from test_queries_real import params_for
 
     for name in local.queries():
-        params = dict(PARAMS.get(name, {}))
-        if name == "who-claims":
-            params["statement"] = local.claims()[0]["statement"]
+        params = params_for(local, name)
         assert normalise(local.query(name, **params).rows) == normalise(remote.query(name, **params).rows), name
 
 

@@ -28,14 +28,12 @@ def kgs(tmp_path_factory):
 
 
 def test_every_named_query_gives_the_same_answer_on_virtuoso(kgs):
-    from test_queries_real import PARAMS
+    from test_queries_real import params_for
 
     local, remote = kgs
     assert remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?a a msc:Assertion }")[1][0]["n"] == len(local.claims())
     for name in local.queries():
-        params = dict(PARAMS.get(name, {}))
-        if name == "who-claims":
-            params["statement"] = local.claims()[0]["statement"]
+        params = params_for(local, name)
         assert normalise(local.query(name, **params).rows) == normalise(remote.query(name, **params).rows), name
 
 
