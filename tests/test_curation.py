@@ -18,7 +18,7 @@ def test_fixture_loads(project):
     assert {a.id for a in curation.assertions} == {"t001-c001", "t001-c002", "t001-c003", "t002-c001", "t002-c002"}
     first = next(a for a in curation.assertions if a.id == "t001-c001")
     assert first.statement.subject == "CL:0002540"  # resolved from the synonym 'bone marrow MSC'
-    assert first.statement.context.site == "UBERON:0001485"
+    assert first.statement.context.get("site") == "UBERON:0001485"
     assert first.speaker == "clinic-marketing"  # the document's default
     negated = next(a for a in curation.assertions if a.id == "t001-c003")
     assert (negated.statement.polarity, negated.modality, negated.cue) == ("negative", "negated", "cannot")
@@ -55,7 +55,13 @@ BAD_INPUTS = {
     "unknown field": (_set_claim(0, paraprase="x"), "unknown field 'paraprase'; did you mean 'paraphrase'?"),
     "negated but positive": (_set_claim(2, polarity="positive"), "modality 'negated' needs polarity: negative"),
     "hedged without cue": (_drop(1, "cue"), "needs its cue word"),
-    "wrong category in context": (_set_claim(0, context={"site": "IL-10"}), "expected a target structure"),
+    "wrong category in context": (_set_claim(0, context={"site": "IL-10"}), "expected a cell source or target structure"),
+    "absence of evidence as a denial": (
+        _set_claim(2, modality="not-reported"),
+        "modality 'not-reported' (absence of evidence) goes with polarity: positive",
+    ),
+    "superseded without cue": (_set_claim(0, modality="superseded"), "modality 'superseded' needs its cue word"),
+    "unknown context key": (_set_claim(0, context={"populaton": "x"}), "unknown field 'populaton'; did you mean"),
 }
 
 
@@ -112,3 +118,32 @@ def test_document_drift_is_detected(tmp_path, project):
     result = run_cli(project, "validate")
     assert result.returncode == 2
     assert "the source changed" in result.stderr
+
+
+def test_absence_of_evidence_and_superseded_views_claim_nothing(tmp_path):
+    """'None reported' and 'it was long thought' are recorded, but they neither materialise a
+    direct edge nor take part in a conflict: only affirming and denying assertions do."""
+    from rdflib import Graph, URIRef
+
+    from msc_graph.build import compile_abox, conflicts
+    from msc_graph.namespaces import curie_to_iri
+    from msc_graph.ontology import load_ontology
+
+    claims = default_claims()
+    # t002-c001 (positive: marrow cells regrow cartilage) conflicts with t001-c003 (negated) as curated
+    project = make_project(tmp_path, claims)
+    onto = load_ontology(project.ontology)
+    curation, _ = load_curation(project.ontology, corpus=Corpus(project.corpus))
+    assert conflicts(curation, onto)
+    for modality, cue in (("not-reported", "no report"), ("superseded", "was thought")):
+        claims = default_claims()
+        claims["f002_beta"]["claims"][0].update(modality=modality, cue=cue)
+        project = make_project(tmp_path / modality, claims)
+        onto = load_ontology(project.ontology)
+        curation, problems = load_curation(project.ontology, corpus=Corpus(project.corpus), strict=False)
+        assert problems == []
+        statement = next(a.statement for a in curation.assertions if a.id == "t002-c001")
+        assert conflicts(curation, onto) == set(), modality
+        graph: Graph = compile_abox(curation, onto)
+        direct = (URIRef(curie_to_iri(statement.subject)), None, URIRef(curie_to_iri(statement.object)))
+        assert not list(graph.triples(direct)), modality

@@ -78,6 +78,9 @@ def write_ontology_cache(build_dir: Path, ontology_directory: Path, onto) -> byt
         "problems": onto.problems,
         "restrictions": {k: [list(p) for p in v] for k, v in sorted(onto.restrictions.items())},
         "restriction_fillers": {k: list(v) for k, v in sorted(onto.restriction_fillers.items())},
+        "context": [asdict(k) for k in onto.context.values()],
+        "stance": onto.stance,
+        "strength": onto.strength,
     }
     return (json.dumps(data, sort_keys=True, indent=0) + "\n").encode()
 
@@ -88,9 +91,9 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
     if not path.exists():
         return None
     data = json.loads(path.read_text())
-    if data.get("tbox_sha256") != tbox_hash(ontology_directory):
+    if data.get("tbox_sha256") != tbox_hash(ontology_directory) or "context" not in data:
         return None
-    from .model import Predicate, Term
+    from .model import ContextKey, Predicate, Term
     from .ontology import Ontology, ontology_files
 
     return Ontology(
@@ -107,6 +110,9 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
         problems=data["problems"],
         restriction_fillers={k: tuple(v) for k, v in data["restriction_fillers"].items()},
         restrictions={k: tuple(tuple(p) for p in v) for k, v in data["restrictions"].items()},
+        context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
+        stance=data["stance"],
+        strength=data["strength"],
     )
 
 

@@ -36,17 +36,6 @@ from .namespaces import (
 )
 from .ontology import Ontology, load_ontology, tbox_graph
 
-CONTEXT_PROPERTIES = {
-    "condition": MSC.inCondition,
-    "site": MSC.atSite,
-    "species": MSC.inSpecies,
-    "stage": MSC.atStage,
-    "route": MSC.viaRoute,
-    "donor": MSC.donorType,
-    "product": MSC.productForm,
-}
-
-
 def statement_iri(statement: Statement) -> URIRef:
     return STATEMENT[statement.id]
 
@@ -66,8 +55,13 @@ def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
     * the same subject, predicate and object with opposite polarity on compatible context;
     * the same subject and object, opposite-sign predicates, same polarity, compatible context;
     * a curator's ``conflicts_with`` between two assertions.
+
+    Only statements that some document claims (an assertion whose modality affirms or denies it)
+    take part: absence of evidence, a question or a view the document reports as superseded is
+    never set against a claim.
     """
-    statements = curation.statements()
+    claimed = {a.statement.id for a in curation.assertions if onto.claims_it(a.modality)}
+    statements = {k: v for k, v in curation.statements().items() if k in claimed}
     by_pair: dict[tuple[str, str | None], list[Statement]] = {}
     for st in statements.values():
         by_pair.setdefault((st.subject, st.object), []).append(st)
@@ -85,7 +79,9 @@ def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
     by_claim = {a.id: a for a in curation.assertions}
     for a in curation.assertions:
         for other in a.conflicts_with:
-            if other in by_claim and by_claim[other].statement.id != a.statement.id:
+            if other not in by_claim or not (onto.claims_it(a.modality) and onto.claims_it(by_claim[other].modality)):
+                continue
+            if by_claim[other].statement.id != a.statement.id:
                 pairs.add(tuple(sorted((a.statement.id, by_claim[other].statement.id))))  # type: ignore[arg-type]
     return pairs
 
@@ -131,13 +127,11 @@ def compile_abox(curation: Curation, onto: Ontology) -> Graph:
             g.add((s, MSC.objectValue, Literal(st.object_value)))
         g.add((s, MSC.polarity, MSC.Positive if st.polarity == "positive" else MSC.Negative))
         for key, value in st.context.items():
-            if key == "dose":
-                g.add((s, MSC.dose, Literal(value)))
-            else:
-                g.add((s, CONTEXT_PROPERTIES[key], _iri(value)))
+            spec = onto.context[key]
+            g.add((s, URIRef(spec.iri), Literal(value) if spec.literal else _iri(value)))
     for a in curation.assertions:
         _add_assertion(g, a, onto)
-        if a.statement.polarity == "positive" and a.modality != "questioned":
+        if a.statement.polarity == "positive" and onto.claims_it(a.modality):
             positive_supported.add(a.statement.id)
     # materialised direct edges: simple SPARQL stays simple, provenance is one hop away
     for st in curation.statements().values():
@@ -457,12 +451,10 @@ def decompile(graph: Graph, onto: Ontology) -> Curation:
 
     def statement_of(s) -> Statement:
         context = {}
-        for key, prop in CONTEXT_PROPERTIES.items():
-            v = graph.value(s, prop)
+        for key, spec in onto.context.items():
+            v = graph.value(s, URIRef(spec.iri))
             if v is not None:
-                context[key] = iri_to_curie(str(v))
-        if graph.value(s, MSC.dose) is not None:
-            context["dose"] = str(graph.value(s, MSC.dose))
+                context[key] = str(v) if spec.literal else iri_to_curie(str(v))
         obj = graph.value(s, MSC.object)
         return Statement(
             subject=iri_to_curie(str(graph.value(s, MSC.subject))),
@@ -470,7 +462,7 @@ def decompile(graph: Graph, onto: Ontology) -> Curation:
             object=None if obj is None else iri_to_curie(str(obj)),
             object_value=value(s, MSC.objectValue),
             polarity="positive" if graph.value(s, MSC.polarity) == MSC.Positive else "negative",
-            context=Context(**context),
+            context=Context.of(context, onto.context_order),
         )
 
     assertions = []

@@ -317,7 +317,7 @@ endpoint_option = click.option(
     "--speaker",
     help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, review-summary, reader-comment).",
 )
-@click.option("--modality", type=click.Choice(["asserted", "hedged", "negated", "questioned"]))
+@click.option("--modality", type=click.Choice(["asserted", "hedged", "negated", "questioned", "not-reported", "superseded"]))
 @click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @corpus_option

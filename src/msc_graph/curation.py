@@ -18,8 +18,6 @@ import yaml
 from .corpus import Corpus
 from .errors import AnchorError, CurationError, InputError, UnknownTermError
 from .model import (
-    CONTEXT_KEYS,
-    MODALITIES,
     POLARITIES,
     SKIP_REASONS,
     Anchor,
@@ -111,15 +109,6 @@ DOCUMENT_FIELDS = {"id", "file", "sha256", "title", "publisher", "kind", "speake
 PARTY_FIELDS = {"label", "kind", "speaker", "reference"}
 REFERENCE_FIELDS = {"label", "url", "identifier"}
 FILE_FIELDS = {"document", "parties", "references", "claims", "skip"}
-CONTEXT_CATEGORIES: dict[str, tuple[str, ...]] = {
-    "condition": ("Condition", "Phenotype"),
-    "site": ("Target", "CellSource"),
-    "species": ("Species",),
-    "stage": ("DiseaseStage",),
-    "route": ("Route",),
-    "donor": ("DonorType",),
-    "product": ("ProductForm",),
-}
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -410,11 +399,12 @@ class _FileReader:
                 where=_where(path, record, "polarity"),
                 claim=claim,
             )
-        if modality not in MODALITIES:
-            close = difflib.get_close_matches(str(modality), MODALITIES, n=1)
+        modalities = self.onto.modalities
+        if modality not in modalities:
+            close = difflib.get_close_matches(str(modality), modalities, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             self.problems.add(
-                f"modality {modality!r} is not one of {', '.join(MODALITIES)}{hint}",
+                f"modality {modality!r} is not one of {', '.join(modalities)}{hint}",
                 where=_where(path, record, "modality"),
                 claim=claim,
             )
@@ -424,8 +414,15 @@ class _FileReader:
             self.problems.add(
                 "a negative statement is 'negated' (or 'hedged'/'questioned'), not 'asserted'", where=where, claim=claim
             )
+        if modality == "not-reported" and polarity != "positive":
+            self.problems.add(
+                "modality 'not-reported' (absence of evidence) goes with polarity: positive; the statement is "
+                "the relation of which no evidence is reported",
+                where=where,
+                claim=claim,
+            )
         cue = record.get("cue")
-        if modality in ("hedged", "negated", "questioned") and not cue:
+        if modality != "asserted" and modality in modalities and not cue:
             self.problems.add(f"modality {modality!r} needs its cue word (cue: ...)", where=where, claim=claim)
 
         context_record = record.get("context") or {}
@@ -433,16 +430,16 @@ class _FileReader:
         if not isinstance(context_record, dict):
             self.problems.add("context must be a mapping", where=where, claim=claim)
             context_record = {}
-        for message in _unknown_fields(context_record, set(CONTEXT_KEYS)):
+        for message in _unknown_fields(context_record, set(self.onto.context)):
             self.problems.add(f"context: {message}", where=_where(path, record, "context"), claim=claim)
-        for key in CONTEXT_KEYS:
+        for key, spec in self.onto.context.items():
             if key not in context_record:
                 continue
-            if key == "dose":
+            if spec.literal:
                 context_values[key] = str(context_record[key])
             else:
                 context_values[key] = self.term(
-                    context_record[key], node=context_record, key=key, claim=claim, categories=CONTEXT_CATEGORIES[key]
+                    context_record[key], node=context_record, key=key, claim=claim, categories=spec.categories
                 )
 
         party_key = str(record["party"])
@@ -509,7 +506,7 @@ class _FileReader:
             object=obj,
             object_value=value,  # type: ignore[arg-type,union-attr]
             polarity=polarity,
-            context=Context(**context_values),
+            context=Context.of(context_values, self.onto.context_order),
         )
         return Assertion(
             id=str(cid),

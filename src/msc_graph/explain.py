@@ -360,13 +360,13 @@ def _statements_by_id(kg, ids: list[str], batch: int = 200) -> list[dict]:
     """The rows of the projection query for the given statements, fetched in two parts (the
     statement with its context once, then its assertions) and joined here: the projection
     repeats the seven context lookups on every assertion row."""
-    from .network import ASSERTION_PART, STATEMENT_PART, _values, _with_values
+    from .network import ASSERTION_PART, _values, _with_values, statement_part
 
     rows: list[dict] = []
     for i in range(0, len(ids), batch):
         block = _values("statement", ids[i : i + batch])
         statements: dict[str, list[dict]] = {}
-        for row in kg.select(_with_values(STATEMENT_PART, block))[1]:
+        for row in kg.select(_with_values(statement_part(kg.ontology), block))[1]:
             statements.setdefault(row["statement"], []).append(row)
         for row in kg.select(_with_values(ASSERTION_PART, block))[1]:
             for head in statements.get(row["statement"], ()):
@@ -384,7 +384,7 @@ def _bounded_neighbourhood(
     claimed in a target's context); the forward pass from the start nodes expands only nodes that
     can still reach a target, and stops after ``max_paths`` node paths.
     """
-    from .network import CONFLICT_QUERY, PROJECTION_QUERY, _graph_from_rows, _values, _with_values
+    from .network import CONFLICT_QUERY, _graph_from_rows, _values, _with_values, projection_query
 
     onto = kg.ontology
     preds = " ".join(f"<{onto.predicates[k].iri}>" for k in sorted(MECHANISTIC) if k in onto.predicates)
@@ -453,7 +453,7 @@ def _bounded_neighbourhood(
     rows += _statements_by_id(kg, sorted(ids))
     for source_node in sorted(sources):
         q = _with_values(
-            PROJECTION_QUERY, _values("object", [source_node]) + " " + _values("predicate", ["RO:0001000"])
+            projection_query(onto), _values("object", [source_node]) + " " + _values("predicate", ["RO:0001000"])
         )
         rows += kg.select(q)[1]
     ids = sorted({r["statement"] for r in rows})
@@ -566,7 +566,7 @@ def _targets(kg, condition: str, generalise: bool = True) -> dict[str, bool]:
 def _usable(graph, edge: StatementEdge) -> bool:
     if edge.polarity != "positive" or edge.predicate not in MECHANISTIC:
         return False
-    return any(a.modality != "questioned" for a in edge.assertions)
+    return any(a.modality in ("asserted", "hedged") for a in edge.assertions)
 
 
 def _distances(graph, targets: dict[str, bool], max_length: int) -> dict[str, int]:

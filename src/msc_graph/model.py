@@ -17,13 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-MODALITIES = ("asserted", "hedged", "negated", "questioned")
 POLARITIES = ("positive", "negative")
-CONTEXT_KEYS = ("condition", "site", "species", "stage", "route", "donor", "product", "dose")
-#: context keys whose value is a term (dose is free text)
-CONTEXT_TERM_KEYS = CONTEXT_KEYS[:-1]
 
 
 def sha256_text(text: str) -> str:
@@ -68,28 +65,65 @@ class Anchor:
 
 
 @dataclass(frozen=True)
-class Context:
-    """Where a statement is claimed to hold. Term-valued except ``dose``."""
+class ContextKey:
+    """A context property of statements, declared in the ontology (``msc:contextKey``)."""
 
-    condition: str | None = None
-    site: str | None = None
-    species: str | None = None
-    stage: str | None = None
-    route: str | None = None
-    donor: str | None = None
-    product: str | None = None
-    dose: str | None = None
+    key: str
+    curie: str
+    iri: str
+    label: str
+    order: int
+    categories: tuple[str, ...] = ()  # empty: the value is a literal (dose)
+
+    @property
+    def literal(self) -> bool:
+        return not self.categories
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where a statement is claimed to hold: ``(key, value)`` pairs in the ontology's key order.
+
+    The keys and their order come from the ontology (:class:`ContextKey`), never from code:
+
+    >>> ctx = Context.of({"site": "UBERON:0001485", "condition": "MONDO:0005416"}, ["condition", "site"])
+    >>> ctx.items()
+    [('condition', 'MONDO:0005416'), ('site', 'UBERON:0001485')]
+    >>> ctx.get("site"), ctx.get("donor")
+    ('UBERON:0001485', None)
+    >>> ctx.compatible(Context.of({"condition": "MONDO:0005416"}))
+    True
+    """
+
+    entries: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(cls, values: Mapping[str, str | None], order: Sequence[str] = ()) -> Context:
+        """A context from a mapping; ``order`` is the canonical key order (unknown keys sort last)."""
+        rank = {k: i for i, k in enumerate(order)}
+        kept = [(k, str(v)) for k, v in values.items() if v is not None]
+        return cls(tuple(sorted(kept, key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))))
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        for k, v in self.entries:
+            if k == key:
+                return v
+        return default
 
     def items(self) -> list[tuple[str, str]]:
-        """The set context entries, in a fixed order."""
-        return [(k, getattr(self, k)) for k in CONTEXT_KEYS if getattr(self, k) is not None]
+        """The set context entries, in the canonical order."""
+        return list(self.entries)
+
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.entries)
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
 
     def compatible(self, other: Context) -> bool:
         """Two contexts are compatible when no key is set to different values in both."""
-        return all(
-            getattr(self, k) is None or getattr(other, k) is None or getattr(self, k) == getattr(other, k)
-            for k in CONTEXT_KEYS
-        )
+        mine = self.as_dict()
+        return all(mine.get(k, v) == v for k, v in other.entries)
 
 
 @dataclass(frozen=True)

@@ -19,22 +19,13 @@ PREFIX oa:  <http://www.w3.org/ns/oa#>
 PREFIX obo: <http://purl.obolibrary.org/obo/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
-_STATEMENT_COLUMNS = (
-    "?statement ?subject ?predicate ?object ?polarity ?condition ?site ?stage ?donor ?route ?product ?species"
-)
-_STATEMENT_PATTERN = """
+_STATEMENT_HEAD = """
   ?statement a msc:Statement ; msc:subject ?subject ; msc:predicate ?predicate ; msc:object ?object ;
       msc:polarity ?polarity .
-  OPTIONAL { ?statement msc:inCondition ?condition }
-  OPTIONAL { ?statement msc:atSite ?site }
-  OPTIONAL { ?statement msc:atStage ?stage }
-  OPTIONAL { ?statement msc:donorType ?donor }
-  OPTIONAL { ?statement msc:viaRoute ?route }
-  OPTIONAL { ?statement msc:productForm ?product }
-  OPTIONAL { ?statement msc:inSpecies ?species }
 """
 _ASSERTION_COLUMNS = (
-    "?claim ?document ?file ?start ?end ?party ?speaker ?modality ?cue ?evidence_type ?studies ?patients ?paraphrase"
+    "?claim ?document ?file ?start ?end ?party ?speaker ?modality ?cue ?evidence_type ?studies ?patients "
+    "?follow_up ?paraphrase"
 )
 _ASSERTION_PATTERN = """
   ?assertion msc:asserts ?statement ; msc:claimId ?claim ; msc:inDocument ?document ;
@@ -47,15 +38,34 @@ _ASSERTION_PATTERN = """
   ?evidence msc:evidenceType ?evidence_type .
   OPTIONAL { ?evidence msc:studyCount ?studies }
   OPTIONAL { ?evidence msc:patientCount ?patients }
+  OPTIONAL { ?evidence msc:followUp ?follow_up }
   OPTIONAL { ?assertion msc:cue ?cue }
 """
-# every statement with every assertion behind it: one row per (statement, assertion)
-PROJECTION_QUERY = (
-    f"{_PREFIXES}SELECT {_STATEMENT_COLUMNS}\n       {_ASSERTION_COLUMNS}\n"
-    f"WHERE {{{_STATEMENT_PATTERN}{_ASSERTION_PATTERN}}}\n"
-)
-# the same rows in two parts, to be joined on ?statement (see explain._statements_by_id)
-STATEMENT_PART = f"{_PREFIXES}SELECT {_STATEMENT_COLUMNS}\nWHERE {{{_STATEMENT_PATTERN}}}\n"
+
+
+def _statement_columns(onto) -> str:
+    return "?statement ?subject ?predicate ?object ?polarity " + " ".join(f"?{k}" for k in onto.context_order)
+
+
+def _statement_pattern(onto) -> str:
+    """The statement with every context property the ontology declares (``msc:contextKey``)."""
+    optional = "".join(f"  OPTIONAL {{ ?statement <{onto.context[k].iri}> ?{k} }}\n" for k in onto.context_order)
+    return _STATEMENT_HEAD + optional
+
+
+def projection_query(onto) -> str:
+    """Every statement with every assertion behind it: one row per (statement, assertion)."""
+    return (
+        f"{_PREFIXES}SELECT {_statement_columns(onto)}\n       {_ASSERTION_COLUMNS}\n"
+        f"WHERE {{{_statement_pattern(onto)}{_ASSERTION_PATTERN}}}\n"
+    )
+
+
+def statement_part(onto) -> str:
+    """The statements of the projection alone, to be joined with :func:`assertion_part` on ?statement."""
+    return f"{_PREFIXES}SELECT {_statement_columns(onto)}\nWHERE {{{_statement_pattern(onto)}}}\n"
+
+
 ASSERTION_PART = f"{_PREFIXES}SELECT ?statement {_ASSERTION_COLUMNS}\nWHERE {{{_ASSERTION_PATTERN}}}\n"
 
 CONFLICT_QUERY = """
@@ -81,6 +91,7 @@ class EvidenceItem:
     studies: int | None
     patients: int | None
     paraphrase: str
+    follow_up: str | None = None
     quote: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,7 +122,7 @@ def project(kg) -> nx.MultiDiGraph:
     """The claim graph of a loaded :class:`~msc_graph.graph.KnowledgeGraph` (cached on it)."""
     if "network" in kg._cache:
         return kg._cache["network"]
-    _, rows = kg.select(PROJECTION_QUERY)
+    _, rows = kg.select(projection_query(kg.ontology))
     graph = _graph_from_rows(kg, rows)
     conflicts: dict[str, set[str]] = {}
     for row in kg.select(CONFLICT_QUERY)[1]:
@@ -162,11 +173,13 @@ def neighbourhood(
         ordered = sorted(frontier)
         found: list[dict[str, Any]] = []
         for i in range(0, len(ordered), batch):
-            found += kg.select(_with_values(PROJECTION_QUERY, _values("subject", ordered[i : i + batch])))[1]
+            found += kg.select(_with_values(projection_query(kg.ontology), _values("subject", ordered[i : i + batch])))[1]
         rows += found
         frontier = {r["object"] for r in found}
     for source in sorted(sources):
-        query = _with_values(PROJECTION_QUERY, _values("object", [source]) + " " + _values("predicate", ["RO:0001000"]))
+        query = _with_values(
+            projection_query(kg.ontology), _values("object", [source]) + " " + _values("predicate", ["RO:0001000"])
+        )
         rows += kg.select(query)[1]
     statement_ids = sorted({r["statement"] for r in rows})
     conflicts: dict[str, set[str]] = {}
@@ -180,7 +193,7 @@ def neighbourhood(
             partners.add(row["b"])
     missing = sorted(partners - set(statement_ids))
     for i in range(0, len(missing), batch):
-        rows += kg.select(_with_values(PROJECTION_QUERY, _values("statement", missing[i : i + batch])))[1]
+        rows += kg.select(_with_values(projection_query(kg.ontology), _values("statement", missing[i : i + batch])))[1]
     graph = _graph_from_rows(kg, rows)
     graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(conflicts.items())}
     return graph
@@ -197,9 +210,7 @@ def _graph_from_rows(kg, rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
         edge = edges.get(sid)
         if edge is None:
             pred = pred_by_curie[row["predicate"]]
-            context = {
-                k: row[k] for k in ("condition", "site", "stage", "donor", "route", "product", "species") if row.get(k)
-            }
+            context = {k: str(row[k]) for k in onto.context_order if row.get(k) is not None}
             edge = edges[sid] = StatementEdge(
                 sid,
                 row["subject"],
@@ -226,6 +237,7 @@ def _graph_from_rows(kg, rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
                 studies=row.get("studies"),
                 patients=row.get("patients"),
                 paraphrase=row["paraphrase"],
+                follow_up=row.get("follow_up"),
             )
         )
     graph = nx.MultiDiGraph()

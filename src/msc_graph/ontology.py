@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .errors import InputError, UnknownTermError
-from .model import Predicate, Term
+from .model import ContextKey, Predicate, Term
 from .namespaces import BASE, iri_to_curie, is_curie
 
 #: curation keys of the controlled value sets defined in msc.ttl, by the class they belong to
@@ -42,6 +42,25 @@ class Ontology:
     restriction_fillers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: (property CURIE, filler CURIE) pairs of each term's existential restrictions
     restrictions: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    #: the context properties of statements, by key, in their canonical order
+    context: dict[str, ContextKey] = field(default_factory=dict)
+    #: modality key -> stance ("affirms", "denies" or "none") and firmness (higher is firmer)
+    stance: dict[str, str] = field(default_factory=dict)
+    strength: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def context_order(self) -> list[str]:
+        """Context keys in their canonical order."""
+        return [k.key for k in sorted(self.context.values(), key=lambda k: k.order)]
+
+    @property
+    def modalities(self) -> list[str]:
+        """Modality keys, firmest first."""
+        return sorted(self.values["Modality"], key=lambda m: (-self.strength.get(m, 0), m))
+
+    def claims_it(self, modality: str) -> bool:
+        """Whether an assertion with this modality claims its statement (affirms or denies it)."""
+        return self.stance.get(modality, "none") != "none"
 
     def related(self, curie: str, prop: str) -> list[str]:
         """Fillers of ``prop some X`` restrictions on a term (``RO:0001000`` gives source tissues)."""
@@ -319,6 +338,23 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         if (v := graph.value(URIRef(iri), MSC.commercial)) is not None and v.toPython()
     }
     evidence_rank = {iri_to_curie(str(s)): int(o) for s, o in graph.subject_objects(MSC.evidenceRank)}
+    context: dict[str, ContextKey] = {}
+    for prop, key in graph.subject_objects(MSC.contextKey):
+        order = graph.value(prop, MSC.contextOrder)
+        context[str(key)] = ContextKey(
+            key=str(key),
+            curie=iri_to_curie(str(prop)),
+            iri=str(prop),
+            label=str(graph.value(prop, RDFS.label)),
+            order=int(order) if order is not None else 99,
+            categories=tuple(sorted(str(c)[len(BASE) :] for c in graph.objects(prop, MSC.contextCategory))),
+        )
+    stance: dict[str, str] = {}
+    strength: dict[str, int] = {}
+    for key, iri in values["Modality"].items():
+        node = URIRef(iri)
+        stance[key] = str(graph.value(node, MSC.stance) or "none")
+        strength[key] = int(graph.value(node, MSC.strength) or 0)
     onto = Ontology(
         terms=terms,
         predicates=predicates,
@@ -330,6 +366,9 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         problems=problems,
         restriction_fillers=fillers,
         restrictions=restrictions,
+        context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
+        stance=stance,
+        strength=strength,
     )
     _CACHE[directory] = onto
     return onto
@@ -364,13 +403,26 @@ VOCABULARY_QUERY = """
 PREFIX msc: <https://w3id.org/msc-graph/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?node ?key ?kind ?label ?sign ?commercial WHERE {
+SELECT ?node ?key ?kind ?label ?sign ?commercial ?stance ?strength WHERE {
   ?node msc:curationKey ?key ; rdfs:label ?label .
   OPTIONAL { ?node a ?kind . FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty, msc:Modality, msc:Polarity,
                                               msc:SpeakerKind, msc:DocumentKind)) }
   OPTIONAL { ?node msc:effectSign ?sign }
   OPTIONAL { ?node msc:commercial ?commercial }
+  OPTIONAL { ?node msc:stance ?stance }
+  OPTIONAL { ?node msc:strength ?strength }
 }
+"""
+
+CONTEXT_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?property ?key ?label ?order (GROUP_CONCAT(DISTINCT STR(?category); separator=" ") AS ?categories) WHERE {
+  ?property msc:contextKey ?key ; rdfs:label ?label .
+  OPTIONAL { ?property msc:contextOrder ?order }
+  OPTIONAL { ?property msc:contextCategory ?category }
+}
+GROUP BY ?property ?key ?label ?order
 """
 
 RESTRICTIONS_QUERY = """
@@ -421,6 +473,8 @@ def ontology_from_store(select) -> Ontology:
     predicates: dict[str, Predicate] = {}
     values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
     commercial: set[str] = set()
+    stance: dict[str, str] = {}
+    strength: dict[str, int] = {}
     for row in select(VOCABULARY_QUERY)[1]:
         kind = row.get("kind") or ""
         node_iri = curie_to_iri(row["node"]) if not row["node"].startswith("http") else row["node"]
@@ -437,6 +491,19 @@ def ontology_from_store(select) -> Ontology:
             values.setdefault(kind[4:], {})[row["key"]] = node_iri
             if kind == "msc:SpeakerKind" and row.get("commercial"):
                 commercial.add(row["key"])
+            if kind == "msc:Modality":
+                stance[row["key"]] = str(row.get("stance") or "none")
+                strength[row["key"]] = int(row.get("strength") or 0)
+    context: dict[str, ContextKey] = {}
+    for row in select(CONTEXT_QUERY)[1]:
+        context[row["key"]] = ContextKey(
+            key=row["key"],
+            curie=row["property"],
+            iri=curie_to_iri(row["property"]) if not row["property"].startswith("http") else row["property"],
+            label=row["label"],
+            order=int(row.get("order") or 99),
+            categories=tuple(sorted(iri_to_curie(c)[4:] for c in (row.get("categories") or "").split() if c)),
+        )
     restrictions: dict[str, set[tuple[str, str]]] = {}
     for row in select(RESTRICTIONS_QUERY)[1]:
         restrictions.setdefault(row["term"], set()).add((row["property"], row["filler"]))
@@ -449,4 +516,7 @@ def ontology_from_store(select) -> Ontology:
         commercial=commercial,
         restriction_fillers={k: tuple(sorted(f for _, f in v)) for k, v in restrictions.items()},
         restrictions={k: tuple(sorted(v)) for k, v in restrictions.items()},
+        context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
+        stance=stance,
+        strength=strength,
     )
