@@ -47,17 +47,27 @@ def _statement_columns(onto) -> str:
     return "?statement ?subject ?predicate ?object ?polarity " + " ".join(f"?{k}" for k in onto.context_order)
 
 
+def _context_pattern(onto) -> str:
+    """Every context property the ontology declares (``msc:contextKey``), each OPTIONAL."""
+    return "".join(f"  OPTIONAL {{ ?statement <{onto.context[k].iri}> ?{k} }}\n" for k in onto.context_order)
+
+
 def _statement_pattern(onto) -> str:
-    """The statement with every context property the ontology declares (``msc:contextKey``)."""
-    optional = "".join(f"  OPTIONAL {{ ?statement <{onto.context[k].iri}> ?{k} }}\n" for k in onto.context_order)
-    return _STATEMENT_HEAD + optional
+    """The statement with every context property the ontology declares."""
+    return _STATEMENT_HEAD + _context_pattern(onto)
 
 
 def projection_query(onto) -> str:
-    """Every statement with every assertion behind it: one row per (statement, assertion)."""
+    """Every statement with every assertion behind it: one row per (statement, assertion).
+
+    The required patterns come before every OPTIONAL: the embedded store runs each OPTIONAL as
+    ``LATERAL { OPTIONAL }``, and Oxigraph evaluates a basic graph pattern that follows such a
+    block on its own, over the whole graph, and hash-joins it. With the context OPTIONALs
+    first, the assertion pattern was evaluated for every assertion of the graph (the claims
+    that cells derive from one tissue: 5.9 s against 0.006 s at 100k claims)."""
     return (
         f"{_PREFIXES}SELECT {_statement_columns(onto)}\n       {_ASSERTION_COLUMNS}\n"
-        f"WHERE {{{_statement_pattern(onto)}{_ASSERTION_PATTERN}}}\n"
+        f"WHERE {{{_STATEMENT_HEAD}{_ASSERTION_PATTERN}{_context_pattern(onto)}}}\n"
     )
 
 
