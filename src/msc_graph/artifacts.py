@@ -81,6 +81,12 @@ def write_ontology_cache(build_dir: Path, ontology_directory: Path, onto) -> byt
         "context": [asdict(k) for k in onto.context.values()],
         "stance": onto.stance,
         "strength": onto.strength,
+        "chain_signs": onto.chain_signs,
+        "caveat_relations": sorted(onto.caveat_relations),
+        "passable": sorted(onto.passable),
+        "source_categories": sorted(onto.source_categories),
+        "target_categories": sorted(onto.target_categories),
+        "start_relations": onto.start_relations,
     }
     return (json.dumps(data, sort_keys=True, indent=0) + "\n").encode()
 
@@ -91,7 +97,7 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
     if not path.exists():
         return None
     data = json.loads(path.read_text())
-    if data.get("tbox_sha256") != tbox_hash(ontology_directory) or "context" not in data:
+    if data.get("tbox_sha256") != tbox_hash(ontology_directory) or "start_relations" not in data:
         return None
     from .model import ContextKey, Predicate, Term
     from .ontology import Ontology, ontology_files
@@ -113,6 +119,12 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
         context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
         stance=data["stance"],
         strength=data["strength"],
+        chain_signs=data["chain_signs"],
+        caveat_relations=set(data["caveat_relations"]),
+        passable=set(data["passable"]),
+        source_categories=set(data["source_categories"]),
+        target_categories=set(data["target_categories"]),
+        start_relations=data["start_relations"],
     )
 
 

@@ -128,6 +128,45 @@ def check_paraphrases(curation, corpus: Corpus) -> list[str]:
     return problems
 
 
+def chain_ending_terms(curation, onto) -> dict[str, list[str]]:
+    """The terms that can end an explanation chain, with the claims that make them so: the
+    object of a step claim (a relation marked ``msc:chainStep``, affirmed, positive) that is
+    claimed in a condition's context, or whose category can be asked about (``msc:explanationTarget``)."""
+    ends: dict[str, list[str]] = {}
+    for a in curation.assertions:
+        st = a.statement
+        if st.object is None or st.polarity != "positive" or st.predicate not in onto.chain_signs:
+            continue
+        if onto.stance.get(a.modality) != "affirms":
+            continue
+        term = onto.terms.get(st.object)
+        if st.context.get("condition") or (term is not None and term.category in onto.target_categories):
+            ends.setdefault(st.object, []).append(a.id)
+    return ends
+
+
+def check_valences(curation, onto) -> list[str]:
+    """Every term that can end a chain has a valence (its own or its nearest superclass's)."""
+    problems = []
+    for curie, claims in sorted(chain_ending_terms(curation, onto).items()):
+        valence, source = onto.valence_from(curie)
+        if valence is not None:
+            continue
+        label = onto.terms[curie].label if curie in onto.terms else curie
+        used = ", ".join(sorted(set(claims)))
+        if source:
+            problems.append(
+                f"term {curie} {label!r} ends explanation chains but its nearest superclasses disagree on its "
+                f"valence ({source}); state msc:valence on it in ontology/valence.ttl (claims {used})"
+            )
+        else:
+            problems.append(
+                f"term {curie} {label!r} ends explanation chains but has no valence; state msc:valence "
+                f"(harmful, protective or neutral) on it or a superclass in ontology/valence.ttl (claims {used})"
+            )
+    return problems
+
+
 def check_hermit(tbox_owl: bytes) -> list[str]:
     """Consistency of the TBox under HermiT. Returns problems; raises nothing."""
     if shutil.which("java") is None:
@@ -194,6 +233,7 @@ def run_check(
     if unverifiable:
         report.notes.append("not verifiable here (no reference table): " + ", ".join(sorted(unverifiable)))
     report.sections["paraphrase"] = check_paraphrases(curation, corpus) if corpus else []
+    report.sections["valence"] = check_valences(curation, onto)
     if hermit:
         report.sections["hermit"] = check_hermit(rdf_xml(canonical_graph(tbox)))
     report.notes.append(

@@ -39,7 +39,7 @@ class Term:
     synonyms: tuple[str, ...] = ()
     parents: tuple[str, ...] = ()
     definition: str | None = None
-    harmful: bool = False
+    valence: str | None = None  # "harmful", "protective" or "neutral" when stated on the term itself
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .model import ContextKey, Predicate, Term
 from .namespaces import BASE, iri_to_curie, is_curie
 
 #: curation keys of the controlled value sets defined in msc.ttl, by the class they belong to
-VALUE_SETS = ("Modality", "Polarity", "SpeakerKind", "DocumentKind")
+VALUE_SETS = ("Modality", "Polarity", "SpeakerKind", "DocumentKind", "Valence")
 
 
 def normalise(text: str) -> str:
@@ -47,6 +47,42 @@ class Ontology:
     #: modality key -> stance ("affirms", "denies" or "none") and firmness (higher is firmer)
     stance: dict[str, str] = field(default_factory=dict)
     strength: dict[str, int] = field(default_factory=dict)
+    #: the explanation rules (annotations in msc.ttl): step relation key -> the sign a chain composes
+    #: for it (0: unsigned, the effect is not stated), caveat relations, and the categories a chain
+    #: may pass through, start from and be asked about
+    chain_signs: dict[str, int] = field(default_factory=dict)
+    caveat_relations: set[str] = field(default_factory=set)
+    passable: set[str] = field(default_factory=set)
+    source_categories: set[str] = field(default_factory=set)
+    target_categories: set[str] = field(default_factory=set)
+    #: how an explanation expands its source: "derived cells" and "therapy" -> the relation's CURIE
+    start_relations: dict[str, str] = field(default_factory=dict)
+
+    def valence(self, curie: str) -> str | None:
+        """The valence of a term: stated on it, else on its nearest superclasses (None when none
+        is stated, or when the nearest superclasses disagree)."""
+        return self.valence_from(curie)[0]
+
+    def valence_from(self, curie: str) -> tuple[str | None, str | None]:
+        """The valence of a term and the term it is stated on; (None, None) when no superclass
+        states one, (None, "a, b") when the nearest ones disagree.
+
+        >>> onto = load_ontology()
+        >>> onto.valence_from("MONDO:0005416")
+        ('harmful', 'MONDO:0005416')
+        """
+        level = [curie]
+        seen = set(level)
+        while level:
+            found = {c: self.terms[c].valence for c in level if c in self.terms and self.terms[c].valence}
+            if found:
+                values = set(found.values())
+                if len(values) == 1:
+                    return values.pop(), sorted(found)[0]
+                return None, ", ".join(sorted(found))
+            level = sorted({p for c in level if c in self.terms for p in self.terms[c].parents} - seen)
+            seen.update(level)
+        return None, None
 
     @property
     def context_order(self) -> list[str]:
@@ -269,8 +305,14 @@ def load_ontology(directory: Path | None = None) -> Ontology:
     for cat in graph.subjects(RDFS.subClassOf, MSC.Category):
         categories[str(cat)[len(BASE) :]] = str(graph.value(cat, RDFS.label))
 
+    valence_keys = {
+        str(i): str(graph.value(i, MSC.curationKey)) for i in graph.subjects(RDF.type, MSC.Valence)
+    }
     terms: dict[str, Term] = {}
     problems: list[str] = []
+    for subject, value in graph.subject_objects(MSC.valence):
+        if str(value) not in valence_keys:
+            problems.append(f"term {iri_to_curie(str(subject))} has an unknown valence {iri_to_curie(str(value))}")
     for subject in sorted(set(graph.subjects(RDF.type, OWL.Class))):
         if not isinstance(subject, URIRef):
             continue
@@ -285,7 +327,7 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         parents = tuple(
             sorted(iri_to_curie(str(p)) for p in graph.objects(subject, RDFS.subClassOf) if isinstance(p, URIRef))
         )
-        harmful = graph.value(subject, MSC.harmful)
+        valence = graph.value(subject, MSC.valence)
         defn = graph.value(subject, definition)
         terms[curie] = Term(
             curie=curie,
@@ -295,7 +337,7 @@ def load_ontology(directory: Path | None = None) -> Ontology:
             synonyms=tuple(sorted(str(s) for s in graph.objects(subject, SKOS.altLabel))),
             parents=parents,
             definition=str(defn) if defn is not None else None,
-            harmful=bool(harmful is not None and harmful.toPython()),
+            valence=valence_keys.get(str(valence)) if valence is not None else None,
         )
 
     fillers: dict[str, tuple[str, ...]] = {}
@@ -355,6 +397,19 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         node = URIRef(iri)
         stance[key] = str(graph.value(node, MSC.stance) or "none")
         strength[key] = int(graph.value(node, MSC.strength) or 0)
+    chain_signs, caveats = {}, set()
+    for pred in predicates.values():
+        node = URIRef(pred.iri)
+        if _true(graph.value(node, MSC.chainStep)):
+            override = graph.value(node, MSC.chainSign)
+            chain_signs[pred.key] = int(override) if override is not None else pred.sign
+        if _true(graph.value(node, MSC.caveatRelation)):
+            caveats.add(pred.key)
+    starts = {str(role): iri_to_curie(str(prop)) for prop, role in graph.subject_objects(MSC.explanationStart)}
+    roles = {
+        name: {local for local in categories if _true(graph.value(URIRef(BASE + local), MSC[name]))}
+        for name in ("chainPassable", "explanationSource", "explanationTarget")
+    }
     onto = Ontology(
         terms=terms,
         predicates=predicates,
@@ -369,9 +424,20 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
         stance=stance,
         strength=strength,
+        chain_signs=dict(sorted(chain_signs.items())),
+        caveat_relations=caveats,
+        passable=roles["chainPassable"],
+        source_categories=roles["explanationSource"],
+        target_categories=roles["explanationTarget"],
+        start_relations=dict(sorted(starts.items())),
     )
     _CACHE[directory] = onto
     return onto
+
+
+def _true(value) -> bool:
+    """An annotation value read with rdflib as a boolean (absent: False)."""
+    return value is not None and bool(value.toPython())
 
 
 def entity_terms(onto: Ontology) -> Iterable[Term]:
@@ -384,7 +450,7 @@ PREFIX msc: <https://w3id.org/msc-graph/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX obo: <http://purl.obolibrary.org/obo/>
-SELECT ?term ?label ?category ?definition ?harmful ?rank
+SELECT ?term ?label ?category ?definition ?valence ?rank
        (GROUP_CONCAT(DISTINCT ?synonym; separator="\\u001f") AS ?synonyms)
        (GROUP_CONCAT(DISTINCT STR(?parent); separator=" ") AS ?parents)
 WHERE {
@@ -393,20 +459,23 @@ WHERE {
   OPTIONAL { ?term skos:altLabel ?synonym }
   OPTIONAL { ?term rdfs:subClassOf ?parent . FILTER(isIRI(?parent)) }
   OPTIONAL { ?term obo:IAO_0000115 ?definition }
-  OPTIONAL { ?term msc:harmful ?harmful }
+  OPTIONAL { ?term msc:valence ?valence }
   FILTER(isIRI(?term))
 }
-GROUP BY ?term ?label ?category ?definition ?harmful ?rank
+GROUP BY ?term ?label ?category ?definition ?valence ?rank
 """
 
 VOCABULARY_QUERY = """
 PREFIX msc: <https://w3id.org/msc-graph/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?node ?key ?kind ?label ?sign ?commercial ?stance ?strength WHERE {
+SELECT ?node ?key ?kind ?label ?sign ?commercial ?stance ?strength ?step ?chainSign ?caveat WHERE {
   ?node msc:curationKey ?key ; rdfs:label ?label .
   OPTIONAL { ?node a ?kind . FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty, msc:Modality, msc:Polarity,
-                                              msc:SpeakerKind, msc:DocumentKind)) }
+                                              msc:SpeakerKind, msc:DocumentKind, msc:Valence)) }
+  OPTIONAL { ?node msc:chainStep ?step }
+  OPTIONAL { ?node msc:chainSign ?chainSign }
+  OPTIONAL { ?node msc:caveatRelation ?caveat }
   OPTIONAL { ?node msc:effectSign ?sign }
   OPTIONAL { ?node msc:commercial ?commercial }
   OPTIONAL { ?node msc:stance ?stance }
@@ -433,10 +502,20 @@ SELECT ?term ?property ?filler WHERE {
 }
 """
 
+STARTS_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+SELECT ?property ?role WHERE { ?property msc:explanationStart ?role }
+"""
+
 CATEGORIES_QUERY = """
 PREFIX msc: <https://w3id.org/msc-graph/>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?category ?label WHERE { ?category rdfs:subClassOf msc:Category ; rdfs:label ?label }
+SELECT ?category ?label ?passable ?source ?target WHERE {
+  ?category rdfs:subClassOf msc:Category ; rdfs:label ?label .
+  OPTIONAL { ?category msc:chainPassable ?passable }
+  OPTIONAL { ?category msc:explanationSource ?source }
+  OPTIONAL { ?category msc:explanationTarget ?target }
+}
 """
 
 
@@ -446,7 +525,8 @@ def ontology_from_store(select) -> Ontology:
     remote endpoint's or a synthetic benchmark graph."""
     from .namespaces import curie_to_iri
 
-    categories = {row["category"][4:]: row["label"] for row in select(CATEGORIES_QUERY)[1]}
+    category_rows = select(CATEGORIES_QUERY)[1]
+    categories = {row["category"][4:]: row["label"] for row in category_rows}
     terms: dict[str, Term] = {}
     ranks: dict[str, int] = {}
     for row in select(TERMS_QUERY)[1]:
@@ -468,13 +548,15 @@ def ontology_from_store(select) -> Ontology:
             synonyms=tuple(sorted(synonyms)),
             parents=tuple(sorted(parents)),
             definition=row.get("definition") or (previous.definition if previous else None),
-            harmful=bool(row.get("harmful")) or bool(previous and previous.harmful),
+            valence=row.get("valence") or (previous.valence if previous else None),
         )
     predicates: dict[str, Predicate] = {}
     values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
     commercial: set[str] = set()
     stance: dict[str, str] = {}
     strength: dict[str, int] = {}
+    chain_signs: dict[str, int] = {}
+    caveats: set[str] = set()
     for row in select(VOCABULARY_QUERY)[1]:
         kind = row.get("kind") or ""
         node_iri = curie_to_iri(row["node"]) if not row["node"].startswith("http") else row["node"]
@@ -494,6 +576,10 @@ def ontology_from_store(select) -> Ontology:
             if kind == "msc:Modality":
                 stance[row["key"]] = str(row.get("stance") or "none")
                 strength[row["key"]] = int(row.get("strength") or 0)
+        if row.get("step"):
+            chain_signs[row["key"]] = int(row["chainSign"] if row.get("chainSign") is not None else row.get("sign") or 0)
+        if row.get("caveat"):
+            caveats.add(row["key"])
     context: dict[str, ContextKey] = {}
     for row in select(CONTEXT_QUERY)[1]:
         context[row["key"]] = ContextKey(
@@ -507,6 +593,8 @@ def ontology_from_store(select) -> Ontology:
     restrictions: dict[str, set[tuple[str, str]]] = {}
     for row in select(RESTRICTIONS_QUERY)[1]:
         restrictions.setdefault(row["term"], set()).add((row["property"], row["filler"]))
+    valence_keys = {curie: key for key, curie in ((k, iri_to_curie(v)) for k, v in values.get("Valence", {}).items())}
+    terms = {c: replace(t, valence=valence_keys.get(t.valence, t.valence)) if t.valence else t for c, t in terms.items()}
     return Ontology(
         terms=terms,
         predicates=predicates,
@@ -519,4 +607,10 @@ def ontology_from_store(select) -> Ontology:
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
         stance=stance,
         strength=strength,
+        chain_signs=dict(sorted(chain_signs.items())),
+        caveat_relations=caveats,
+        passable={row["category"][4:] for row in category_rows if row.get("passable")},
+        source_categories={row["category"][4:] for row in category_rows if row.get("source")},
+        target_categories={row["category"][4:] for row in category_rows if row.get("target")},
+        start_relations={row["role"]: row["property"] for row in select(STARTS_QUERY)[1]},
     )

@@ -56,6 +56,15 @@ EVIDENCE = [
     "msc:NarrativeReview",
     "ECO_0006018",
 ]
+#: the valences of each layer's terms (cycled through by term number)
+VALENCE = {
+    "CellType": ["Neutral"],
+    "Factor": ["Neutral", "Protective"],
+    "Target": ["Protective"],
+    "Mechanism": ["Harmful", "Protective"],
+    "Outcome": ["Harmful", "Protective"],
+    "Condition": ["Harmful"],
+}
 SPEAKERS = ["ClinicMarketing", "MedicalTourismSite", "HealthInformation", "ReviewSummary", "ReaderComment"]
 MODALITIES = ["Asserted"] * 7 + ["Hedged"] * 3
 
@@ -132,8 +141,9 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
                     parent = iri(terms[i % 10])
                     emit(node, SUBCLASS, parent)
                     emit(node, m("subClassOfOrSelf"), parent)
-                if category in ("Mechanism", "Condition", "Outcome"):
-                    emit(node, m("harmful"), lit("true", "boolean"))
+                valence = VALENCE.get(category)
+                if valence:  # every term that can end a chain has a valence, as check requires of the real data
+                    emit(node, m("valence"), m(valence[i % len(valence)]))
         # the source axioms: cell i (i >= 10) derives from source i % 20
         for restriction, (i, cell) in enumerate(enumerate(layers["CellType"][10:], 10)):
             source = layers["CellSource"][i % len(layers["CellSource"])]
