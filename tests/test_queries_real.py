@@ -122,14 +122,15 @@ def test_an_honest_no_chain_answer(kg):
     assert result.partial == [] or all(c.steps for c in result.partial)
     # with generalisation the chains exist, and every one is marked as generalised
     general = kg.explain("amniotic fluid", "diabetic nephropathy")
-    assert general.found and all(c.generalised_steps for c in general.chains)
+    assert general.found and all(c.specificity == "general" for c in general.chains)
+    assert all(s.inherited for c in general.chains for s in c.claim_steps)
 
 
 def test_donor_type_filters_steps(kg):
     allo = kg.explain("mesenchymal stem cell", "knee osteoarthritis", donor="allogeneic")
     auto = kg.explain("mesenchymal stem cell", "knee osteoarthritis", donor="autologous")
-    allo_ctx = {s.context.get("donor") for c in allo.chains for s in c.steps}
-    auto_ctx = {s.context.get("donor") for c in auto.chains for s in c.steps}
+    allo_ctx = {s.context.get("donor", {}).get("value") for c in allo.chains for s in c.steps}
+    auto_ctx = {s.context.get("donor", {}).get("value") for c in auto.chains for s in c.steps}
     assert "OBI:0000171" not in allo_ctx and "OBI:0000057" not in auto_ctx
     assert "OBI:0000057" in allo_ctx  # the allogeneic claims of the medical-tourism article are used
 
@@ -175,7 +176,7 @@ def test_bounded_search_finds_the_same_chains_as_the_full_projection(kg, source,
     fresh._cache.pop("network", None)  # force the search over the direct edges
     full = kg.explain(source, condition, strategy="full")
     bounded = fresh.explain(source, condition, strategy="bounded")
-    assert [c.to_dict() for c in bounded.chains] == [c.to_dict() for c in full.chains]
+    assert bounded.to_dict() == full.to_dict() and full.chains
     assert "network" not in fresh._cache  # it never projected the whole graph
 
 
@@ -221,3 +222,16 @@ def test_the_fast_binding_and_the_lateral_rewrite_change_no_answer(kg, name, wit
     ours = kg.query(name, **params)
     rows = sorted(repr([(c, _unordered(r[c])) for c in ours.columns]) for r in ours.rows)
     assert rows == _standard_answer(kg, name, params)
+
+
+def test_a_tissue_also_finds_the_claims_about_the_cells_derived_from_it(kg):
+    """003's claims about placental MSCs (the TBox derives them from the placenta) are found from
+    the placenta: by `claims --object/--subject placenta` and by `entity-claims`."""
+    by_object = {r["claim"]: r for r in kg.claims(object="placenta").rows}
+    assert "d001-c731" in by_object  # MSCs derive from the placenta: the placenta as object
+    assert {"d003-c058", "d003-c059", "d003-c060"} <= set(by_object)
+    assert by_object["d003-c060"]["polarity"] == "negative"
+    assert {r["subject_label"] for r in kg.claims(subject="placenta").rows} == {"mesenchymal stem cell of the placenta"}
+    assert kg.claims(subject="MSC", object="placenta").rows[0]["claim"] == "d001-c731"  # the subject filter holds
+    roles = {r["claim"]: r["role"] for r in kg.query("entity-claims", entity="placenta").rows}
+    assert roles["d001-c731"] == "object" and roles["d003-c058"] == "subject: cells derived from it"

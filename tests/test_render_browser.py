@@ -191,7 +191,7 @@ def test_a_5000_node_graph_opens_and_becomes_interactive(browser, tmp_path):
     statements = {}
     categories = ["CellType", "Factor", "Mechanism", "Condition"]
     for i in range(5000):
-        graph.add_node(f"n{i}", label=f"term {i}", category=categories[i % 4], harmful=False)
+        graph.add_node(f"n{i}", label=f"term {i}", category=categories[i % 4], valence=None)
     for i in range(6000):
         s, o = f"n{i % 5000}", f"n{(i * 7 + 1) % 5000}"
         sid = f"s{i}"

@@ -81,5 +81,7 @@ def test_explain_matrix_and_query_catalogue(project, monkeypatch):
     rows = {r["source"]: r for r in table}
     assert rows["bone marrow"]["chains"] == len(kg.explain("bone marrow", "knee osteoarthritis").chains) > 0
     assert rows["umbilical cord"]["chains"] == 0
+    assert rows["bone marrow"]["claimed"] + rows["bone marrow"]["composed"] == rows["bone marrow"]["chains"]
+    assert rows["bone marrow"]["best_claimed_chain"].startswith("bone marrow --source of-->")
     catalogue = kg.query_catalogue()
     assert "claims" in catalogue.column("name") and all(catalogue.column("question"))

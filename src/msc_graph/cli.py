@@ -411,27 +411,61 @@ def query_command(
 
 
 @main.command(name="explain")
-@click.option("--source", required=True, help="Cell source (tissue), source-specific MSC class or cell type.")
-@click.option("--condition", required=True, help="Condition (CURIE, label or synonym).")
+@click.option("--source", required=True, help="Cell source (tissue), source-specific MSC class, cell type or therapy.")
+@click.option(
+    "--condition",
+    required=True,
+    help="Condition (CURIE, label or synonym); a phrase naming a stage ('bone-on-bone arthritis') also sets --stage.",
+)
+@click.option("--stage", help="Disease stage: keep steps claimed for this stage or for none, and show the denials.")
 @click.option("--max-length", default=5, show_default=True, help="Most claim steps in a chain.")
-@click.option("--max-chains", default=200, show_default=True, help="Stop the search after this many chains.")
+@click.option("--max-chains", default=200, show_default=True, help="Keep the best this many chains (ranked first).")
 @click.option("--limit", default=10, show_default=True, help="Chains to print in the text output.")
 @click.option(
     "--no-generalise",
     is_flag=True,
     help="Use only claims about the source's own cells (no inheritance from MSCs in general).",
 )
+@click.option("--no-composed", is_flag=True, help="Leave out chains that no single document claims whole.")
 @click.option("--donor", help="autologous or allogeneic: leave out steps claimed only for the other donor type.")
+@click.option(
+    "--strategy",
+    type=click.Choice(["auto", "full", "bounded"]),
+    default="auto",
+    show_default=True,
+    help="full: search every statement; bounded: fetch only the corridor to the condition (large graphs).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "table", "csv"]), default="text")
 @corpus_option
 @endpoint_option
 @handle_errors
 def explain_command(
-    source, condition, max_length, max_chains, limit, no_generalise, donor, fmt, corpus_path, endpoint=None
+    source,
+    condition,
+    stage,
+    max_length,
+    max_chains,
+    limit,
+    no_generalise,
+    no_composed,
+    donor,
+    strategy,
+    fmt,
+    corpus_path,
+    endpoint=None,
 ):
-    """How is SOURCE claimed to affect CONDITION? Every chain, step by step, with its assertions."""
+    """How is SOURCE claimed to affect CONDITION? What each document claims, the contested points,
+    then every chain step by step with its assertions (claimed chains before composed ones)."""
     result = _kg(corpus_path, endpoint).explain(
-        source, condition, max_length=max_length, max_chains=max_chains, generalise=not no_generalise, donor=donor
+        source,
+        condition,
+        stage=stage,
+        max_length=max_length,
+        max_chains=max_chains,
+        generalise=not no_generalise,
+        donor=donor,
+        composed=not no_composed,
+        strategy=strategy,
     )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))

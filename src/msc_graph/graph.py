@@ -113,7 +113,8 @@ class KnowledgeGraph:
         return Table(["name", "title", "params", "question"], rows, title="named queries")
 
     def explain_matrix(self, sources: list[str], conditions: list[str], **options: Any) -> Table:
-        """One row per source and condition: how many chains, documents and generalised chains."""
+        """One row per source and condition: chains claimed whole by one document (and how many of
+        those are about the source's own cells), composed chains, effects, the best claimed chain."""
         from .explain import explain_matrix
 
         return explain_matrix(self, sources, conditions, **options)
@@ -146,18 +147,20 @@ class KnowledgeGraph:
         modality: str | None = None,
         with_quotes: bool = False,
     ) -> Table:
-        """Assertions, filterable; each row has the statement, provenance, evidence and paraphrase."""
-        table = self.query(
-            "claims",
-            subject=subject,
-            object=object,
-            predicate=predicate,
-            document=document,
-            speaker=speaker,
-            modality=modality,
-        )
+        """Assertions, filterable; each row has the statement, provenance, evidence and paraphrase.
+
+        A tissue given as ``subject`` or ``object`` also matches the claims about the cell classes
+        the TBox derives from it (``placenta`` finds the claims about placental MSCs)."""
+        filters = {"predicate": predicate, "document": document, "speaker": speaker, "modality": modality}
+        table = self.query("claims", subject=subject, object=object, **filters)
+        found = list(table.rows)
+        for cell in self._derived_cells(subject):  # the cells from a tissue, the other filters kept
+            found += self.query("claims", subject=cell, object=object, **filters).rows
+        for cell in self._derived_cells(object) if subject is None else []:
+            found += self.query("claims", subject=cell, **filters).rows
+        unique = {r["claim"]: r for r in found}
         rows = []
-        for row in table.rows:
+        for row in sorted(unique.values(), key=lambda r: (r["file"], r["start"], r["claim"])):
             if party and party.lower() not in (row.get("party_label") or "").lower():
                 continue
             rows.append(self._claim_row(row, with_quotes))
@@ -168,6 +171,13 @@ class KnowledgeGraph:
                 raise UnknownTermError("party", party, [repr(c) for c in close])
         columns = CLAIM_COLUMNS + (["quote"] if with_quotes else [])
         return Table(columns, rows, title="claims")
+
+    def _derived_cells(self, name: str | None) -> list[str]:
+        """The cell classes the TBox derives from a tissue (none for other terms)."""
+        relation = self.ontology.start_relations.get("derived cells")
+        if not name or relation is None:
+            return []
+        return self.ontology.related_inverse(self.lookup(name).curie, relation)
 
     def _claim_row(self, row: dict[str, Any], with_quotes: bool) -> dict[str, Any]:
         keys = {v: k for k, v in self.ontology.values["SpeakerKind"].items()}
@@ -234,24 +244,31 @@ class KnowledgeGraph:
         source: str,
         condition: str,
         *,
+        stage: str | None = None,
         max_length: int = 5,
         max_chains: int = 200,
         generalise: bool = True,
         donor: str | None = None,
+        composed: bool = True,
         strategy: str = "auto",
+        budget: int | None = None,
     ):
-        """Mechanism chains from a cell source to a condition; see :func:`msc_graph.explain.explain`."""
+        """How ``source`` is claimed to affect ``condition``: a summary per document, the contested
+        points, the denials and the ranked chains; see :func:`msc_graph.explain.explain`."""
         from .explain import explain
 
         return explain(
             self,
             source,
             condition,
+            stage=stage,
             max_length=max_length,
             max_chains=max_chains,
             generalise=generalise,
             donor=donor,
+            composed=composed,
             strategy=strategy,
+            **({"budget": budget} if budget is not None else {}),
         )
 
     def view(

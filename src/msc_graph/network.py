@@ -7,12 +7,14 @@ so that explanations never need to go back to the store.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
 from .namespaces import curie_to_iri
+from .remote import term_to_sparql
 
 _PREFIXES = """PREFIX msc: <https://w3id.org/msc-graph/>
 PREFIX oa:  <http://www.w3.org/ns/oa#>
@@ -147,66 +149,26 @@ def sparql_term(curie_or_iri: str) -> str:
     """One CURIE or IRI as a SPARQL IRI term, checked (never pasted unchecked)."""
     import pyoxigraph as ox
 
-    from .namespaces import curie_to_iri
-    from .remote import term_to_sparql
-
     iri = curie_or_iri if curie_or_iri.startswith(("http://", "https://")) else curie_to_iri(curie_or_iri)
     return term_to_sparql(ox.NamedNode(iri))
 
 
-def _values(variable: str, iris: list[str]) -> str:
-    return f"VALUES ?{variable} {{ {' '.join(sparql_term(i) for i in iris)} }}"
+def values_block(variable: str, curies: list[str]) -> str:
+    """``VALUES ?variable { <a> <b> }`` with every IRI checked."""
+    return f"VALUES ?{variable} {{ {' '.join(sparql_term(c) for c in curies)} }}"
 
 
-def _with_values(query: str, block: str) -> str:
-    import re
-
+def with_values(query: str, block: str) -> str:
+    """The query with ``block`` at the start of its (first) WHERE group."""
     match = re.search(r"\bWHERE\s*\{", query)
+    if match is None:
+        raise ValueError("the query has no WHERE group")
     return query[: match.end()] + " " + block + "\n" + query[match.end() :]
 
 
-def neighbourhood(
-    kg, seeds: set[str], depth: int, *, batch: int = 200, sources: set[str] = frozenset()
-) -> nx.MultiDiGraph:
-    """The part of the claim graph within ``depth`` forward steps of ``seeds``, fetched by SPARQL
-    in batches (for a remote endpoint: explanations never download the whole graph). Statements
-    that conflict with a fetched statement are fetched too, and so are the claims that cells
-    derive from the tissues in ``sources``."""
-    rows: list[dict[str, Any]] = []
-    expanded: set[str] = set()
-    frontier = set(seeds)
-    for _ in range(depth + 1):
-        frontier -= expanded
-        if not frontier:
-            break
-        expanded |= frontier
-        ordered = sorted(frontier)
-        found: list[dict[str, Any]] = []
-        for i in range(0, len(ordered), batch):
-            found += kg.select(_with_values(projection_query(kg.ontology), _values("subject", ordered[i : i + batch])))[1]
-        rows += found
-        frontier = {r["object"] for r in found}
-    for source in sorted(sources):
-        query = _with_values(
-            projection_query(kg.ontology), _values("object", [source]) + " " + _values("predicate", ["RO:0001000"])
-        )
-        rows += kg.select(query)[1]
-    statement_ids = sorted({r["statement"] for r in rows})
-    conflicts: dict[str, set[str]] = {}
-    partners: set[str] = set()
-    for i in range(0, len(statement_ids), batch):
-        chunk = statement_ids[i : i + batch]
-        for row in kg.select(_with_values(CONFLICT_QUERY, _values("a", chunk)))[1]:
-            a, b = row["a"].rsplit("/", 1)[-1], row["b"].rsplit("/", 1)[-1]
-            conflicts.setdefault(a, set()).add(b)
-            conflicts.setdefault(b, set()).add(a)
-            partners.add(row["b"])
-    missing = sorted(partners - set(statement_ids))
-    for i in range(0, len(missing), batch):
-        rows += kg.select(_with_values(projection_query(kg.ontology), _values("statement", missing[i : i + batch])))[1]
-    graph = _graph_from_rows(kg, rows)
-    graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(conflicts.items())}
-    return graph
+def graph_from_rows(kg, rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
+    """The projection of rows of :func:`projection_query` (one edge per statement)."""
+    return _graph_from_rows(kg, rows)
 
 
 def _graph_from_rows(kg, rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
@@ -259,7 +221,7 @@ def _graph_from_rows(kg, rows: list[dict[str, Any]]) -> nx.MultiDiGraph:
                     node,
                     label=term.label if term else node,
                     category=term.category if term else None,
-                    harmful=bool(term and term.harmful),
+                    valence=onto.valence(node),
                 )
         edge.assertions.sort(key=lambda a: a.claim)
         graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)

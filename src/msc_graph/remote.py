@@ -73,6 +73,21 @@ def _projected(projection: str) -> set[str]:
     return names
 
 
+_UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+def refuse_updates(sparql: str) -> None:
+    """Raise QueryError when the text is a SPARQL update, not a query (for the embedded store and endpoints)."""
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    for token in body.replace("{", " ").split():
+        upper = token.upper()
+        if upper in ("PREFIX", "BASE") or ":" in token or token.startswith("<"):
+            continue
+        if upper in _UPDATE:
+            raise QueryError(f"update requests are refused ({upper}); msc-graph answers read-only queries")
+        break
+
+
 def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
     """Insert ``VALUES (?a ?b) { (<x> "y") }`` at the start of the outer WHERE group, and into
     every subquery that projects a bound variable.
@@ -140,8 +155,6 @@ class RemoteEndpoint:
             raise QueryError(f"cannot reach the SPARQL endpoint {self.url}: {reason}") from err
 
     def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
-        from .store import refuse_updates
-
         refuse_updates(sparql)
         text = prefix_block() + bind_with_values(sparql, bindings or {})
         data = parse_results(self.request(text), self.url)

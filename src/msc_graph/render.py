@@ -272,7 +272,7 @@ def graph_view(
             "conflicts": [],
             "highlight": True,
             "assertions": [],
-            "ontology": step.generalised or "an ontology axiom (TBox), not a claim of any document",
+            "ontology": step.inherited or "an ontology axiom (TBox), not a claim of any document",
         }
     node_data = {}
     for node in node_ids:

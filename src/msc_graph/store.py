@@ -14,8 +14,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 from .namespaces import PREFIXES
-
-_UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+from .remote import bind_with_values, refuse_updates
 
 
 def open_store(
@@ -34,18 +33,6 @@ def open_store(
     store = ox.Store()
     store.bulk_load(path=str(directory / OUTPUTS["nt"]), format=ox.RdfFormat.N_TRIPLES)
     return store
-
-
-def refuse_updates(sparql: str) -> None:
-    """Raise QueryError when the text is a SPARQL update, not a query."""
-    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
-    for token in body.replace("{", " ").split():
-        upper = token.upper()
-        if upper in ("PREFIX", "BASE") or ":" in token or token.startswith("<"):
-            continue
-        if upper in _UPDATE:
-            raise QueryError(f"update requests are refused ({upper}); msc-graph answers read-only queries")
-        break
 
 
 def to_python(term: Any) -> Any:
@@ -166,8 +153,6 @@ def run_select(
     bindings: dict[str, ox.NamedNode | ox.Literal] | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Run a SELECT (or ASK) with bound parameters; returns (columns, rows)."""
-    from .remote import bind_with_values
-
     refuse_updates(sparql)
     if bindings:
         # A VALUES block, not pyoxigraph's substitutions: Oxigraph's planner cannot see substituted
