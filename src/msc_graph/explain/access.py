@@ -22,9 +22,10 @@ from typing import Any
 import networkx as nx
 
 from ..errors import InputError
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, curie_to_iri
 from ..network import (
     ASSERTION_PART,
+    EvidenceItem,
     StatementEdge,
     graph_from_rows,
     project,
@@ -69,14 +70,18 @@ class FullAccess:
     def neighbourhood(self, question: Question, starts: list[Start]) -> nx.MultiDiGraph:
         return self.graph
 
-    def about(self, subjects: set[str]) -> list[StatementEdge]:
-        """Statements about ``subjects`` that are caveats or denials (negative polarity)."""
+    def details(self, ids: set[str]) -> dict[str, StatementEdge]:
+        statements = self.graph.graph["statements"]
+        return {i: statements[i] for i in sorted(ids) if i in statements}
+
+    def about(self, subjects: set[str], keep) -> list[StatementEdge]:
+        """Statements about ``subjects`` that are caveats or denials (negative polarity), those that ``keep``."""
         out = []
         for subject in sorted(subjects):
             if subject not in self.graph:
                 continue
             for _, _, e in self.graph.out_edges(subject, data="data"):
-                if e.polarity == "negative" or e.predicate in self.rules.onto.caveat_relations:
+                if (e.polarity == "negative" or e.predicate in self.rules.onto.caveat_relations) and keep(e):
                     out.append(e)
         return sorted(out, key=lambda e: e.statement)
 
@@ -232,19 +237,96 @@ class BoundedAccess:
                 f"{self.budget:,}; the edges of every walk of up to {self.complete_up_to} step(s) were fetched, so "
                 f"chains of up to {self.complete_up_to} step(s) are complete and longer ones may be missing"
             )
-        ids: set[str] = set()
-        subjects = sorted({u for u, _ in chosen})
-        for i in range(0, len(subjects), BATCH):
+        of = self._fetch_statements_of(sorted({u for u, _ in chosen}))
+        ends = {sid: (u, v) for u, v in chosen for sid, obj in of[u] if obj == v}
+        edges = self._light(ends)
+        graph = nx.MultiDiGraph(statements={e.statement: e for e in edges}, conflicts={})
+        for edge in edges:
+            graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
+        return graph
+
+    def _fetch_statements_of(self, subjects: list[str]) -> dict[str, list[tuple[str, str]]]:
+        """(statement IRI, object) of every statement about each subject, kept for the session."""
+        cache = self.kg._cache.setdefault("bounded_statements_of", {})
+        wanted = sorted(set(subjects) - set(cache))
+        for i in range(0, len(wanted), BATCH):
+            chunk = wanted[i : i + BATCH]
             query = with_values(
                 "SELECT ?statement ?subject ?object WHERE { ?statement msc:subject ?subject ; msc:object ?object }",
-                values_block("subject", subjects[i : i + BATCH]),
+                values_block("subject", chunk),
             )
-            ids |= {r["statement"] for r in self.kg.select(query)[1] if (r["subject"], r["object"]) in chosen}
-        rows = statements_by_id(self.kg, sorted(ids))
-        graph = graph_from_rows(self.kg, rows) if rows else nx.MultiDiGraph(statements={})
-        graph.graph.setdefault("statements", {})
-        graph.graph["conflicts"] = {}
-        return graph
+            found: dict[str, list[tuple[str, str]]] = {s: [] for s in chunk}
+            for row in self.kg.select(query)[1]:
+                found[row["subject"]].append((row["statement"], row["object"]))
+            cache.update({k: sorted(v) for k, v in found.items()})
+        return {s: cache[s] for s in subjects}
+
+    def _light(self, ends: dict[str, tuple[str, str]]) -> list[StatementEdge]:
+        """The statements (IRI -> (subject, object)) with what the search reads: relation, polarity,
+        the context it filters on, and per assertion its document, modality and evidence type.
+        Kept for the session; :meth:`details` fetches the rest for the chains found."""
+        cache = self.kg._cache.setdefault("bounded_light", {})
+        wanted = sorted(i for i in ends if i not in cache)
+        onto = self.rules.onto
+        keys = [k for k in ("condition", "stage", "donor") if k in onto.context]
+        optional = "".join(f" OPTIONAL {{ ?statement <{onto.context[k].iri}> ?{k} }}" for k in keys)
+        head = (
+            f"SELECT ?statement ?predicate ?polarity {' '.join('?' + k for k in keys)} WHERE "
+            f"{{ ?statement msc:predicate ?predicate ; msc:polarity ?polarity .{optional} }}"
+        )
+        body = (
+            "SELECT ?statement ?assertion ?document ?modality ?evidence_type WHERE { ?assertion msc:asserts "
+            "?statement ; msc:inDocument ?document ; msc:modality ?modality ; obo:RO_0002558 ?evidence . "
+            "?evidence msc:evidenceType ?evidence_type }"
+        )
+        files = self._files()
+        modalities = {v: k for k, v in onto.values["Modality"].items()}
+        by_curie = {p.curie: p for p in onto.predicates.values()}
+        for i in range(0, len(wanted), BATCH):
+            block = values_block("statement", wanted[i : i + BATCH])
+            edges: dict[str, StatementEdge] = {}
+            for row in self.kg.select(with_values(head, block))[1]:
+                pred = by_curie[row["predicate"]]
+                subject, obj = ends[row["statement"]]
+                edges[row["statement"]] = StatementEdge(
+                    row["statement"].rsplit("/", 1)[-1],
+                    subject,
+                    pred.key,
+                    obj,
+                    pred.sign,
+                    "positive" if row["polarity"] == "msc:Positive" else "negative",
+                    {k: str(row[k]) for k in keys if row.get(k) is not None},
+                )
+            for row in self.kg.select(with_values(body, block))[1]:
+                edge = edges.get(row["statement"])
+                if edge is not None:
+                    edge.assertions.append(
+                        EvidenceItem(
+                            claim=row["assertion"], document=files[row["document"]], start=0, end=0, party="",
+                            speaker="", modality=modalities[curie_to_iri(row["modality"])], cue=None,
+                            evidence_type=row["evidence_type"],
+                            evidence_rank=onto.evidence_rank.get(row["evidence_type"], 1),
+                            studies=None, patients=None, paraphrase="",
+                        )
+                    )  # fmt: skip
+            for iri, edge in edges.items():
+                edge.assertions.sort(key=lambda a: a.claim)
+                cache[iri] = edge
+        return [cache[i] for i in sorted(ends) if i in cache]
+
+    def _files(self) -> dict[str, str]:
+        """Document IRI -> corpus file name, read once per session."""
+        files = self.kg._cache.get("document_files")
+        if files is None:
+            rows = self.kg.select("SELECT ?document ?file WHERE { ?document msc:fileName ?file }")[1]
+            files = self.kg._cache["document_files"] = {r["document"]: r["file"] for r in rows}
+        return files
+
+    def details(self, ids: set[str]) -> dict[str, StatementEdge]:
+        """The statements with every assertion in full (party, anchor, evidence, paraphrase ...)."""
+        return {
+            e.statement: e for e in _edges(self.kg, statements_by_id(self.kg, [statement_iri(i) for i in sorted(ids)]))
+        }
 
     # ------------------------------------------------------------------ around the chains
     def derivations(self, tissue: str) -> list[StatementEdge]:
@@ -257,7 +339,8 @@ class BoundedAccess:
         )
         return [e for e in _edges(self.kg, self.kg.select(query)[1]) if e.polarity == "positive"]
 
-    def about(self, subjects: set[str]) -> list[StatementEdge]:
+    def about(self, subjects: set[str], keep) -> list[StatementEdge]:
+        """Statements about ``subjects`` that are caveats or denials (negative polarity), those that ``keep``."""
         if not subjects:
             return []
         onto = self.rules.onto
@@ -272,7 +355,15 @@ class BoundedAccess:
                 caveat = "SELECT ?statement WHERE { ?statement msc:subject ?subject ; msc:predicate ?p }"
                 query = with_values(caveat, block + " " + values_block("p", caveats))
                 ids |= {r["statement"] for r in self.kg.select(query)[1]}
-        return _edges(self.kg, statements_by_id(self.kg, sorted(ids)))
+        heads = {}
+        for i in range(0, len(ids), BATCH):
+            query = with_values(
+                "SELECT ?statement ?subject ?object WHERE { ?statement msc:subject ?subject ; msc:object ?object }",
+                values_block("statement", sorted(ids)[i : i + BATCH]),
+            )
+            heads.update({r["statement"]: (r["subject"], r["object"]) for r in self.kg.select(query)[1]})
+        kept = {e.statement for e in self._light(heads) if keep(e)}
+        return sorted(self.details(kept).values(), key=lambda e: e.statement)
 
     def conflicts(self, ids: set[str]) -> dict[str, list[StatementEdge]]:
         if not ids:

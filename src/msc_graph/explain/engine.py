@@ -3,6 +3,7 @@ then assemble the answer (summary, contested points, denials, chains)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from ..network import EvidenceItem, StatementEdge
@@ -12,7 +13,7 @@ from .question import Link, Question, ask, starts
 from .result import Chain, Explanation, Step
 from .rules import Rules, effect
 from .search import Found, Scope, partial_chains, search
-from .summary import contested_points, denials, statement_text, summarise
+from .summary import contested_points, denials, relevant_to, statement_text, summarise
 
 
 class _Assemble:
@@ -118,6 +119,12 @@ class _Assemble:
         )
 
 
+def _in_full(found: Found, full: dict[str, StatementEdge]) -> Found:
+    """The chain with its statements as fetched in full (the bounded search reads less)."""
+    links = tuple(full.get(x.statement, x) if isinstance(x, StatementEdge) else x for x in found.links)
+    return replace(found, links=links)
+
+
 def explain(
     kg,
     source: str,
@@ -158,9 +165,11 @@ def explain(
     scope = Scope(rules, question)
     result = search(graph, start_list, scope, max_length=max_length, max_chains=max_chains, composed=composed)
     build = _Assemble(kg, rules, question)
-    conflicts = access.conflicts({e.statement for f in result.found for e in f.claims})
-    chains = [build.chain(rank, f, conflicts) for rank, f in enumerate(result.found, 1)]
-    about = access.about({s.node for s in start_list})
+    full = access.details({e.statement for f in result.found for e in f.claims})
+    found = [_in_full(f, full) for f in result.found]
+    conflicts = access.conflicts({e.statement for f in found for e in f.claims})
+    chains = [build.chain(rank, f, conflicts) for rank, f in enumerate(found, 1)]
+    about = access.about({s.node for s in start_list}, relevant_to(rules, question))
     denied = denials(rules, question, start_list, about, build.assertion)
     explanation = Explanation(
         question,
@@ -187,10 +196,12 @@ def explain(
     if broader:
         notes.append("chains ending at or claimed for a broader condition (" + ", ".join(broader) + ") say so")
     if not chains and partial:
-        explanation.partial = [
-            build.chain(0, Found(start, links, links[-1].object, "", False, (), frozenset()), {})
+        near = [
+            Found(start, links, links[-1].object, "", False, (), frozenset())
             for start, links in partial_chains(graph, start_list, scope, max_length=max_length, limit=partial)
         ]
+        full = access.details({e.statement for f in near for e in f.claims})
+        explanation.partial = [build.chain(0, _in_full(f, full), {}) for f in near]
     return explanation
 
 

@@ -40,6 +40,18 @@ def _about_question(question: Question, edge: StatementEdge) -> bool:
     return edge.object in question.conditions or edge.context.get("condition") in question.conditions
 
 
+def relevant_to(rules: Rules, question: Question):
+    """Which statements about the start nodes the summary may use: caveats that fit the question,
+    and denials about the condition asked."""
+
+    def keep(edge: StatementEdge) -> bool:
+        if edge.predicate in rules.onto.caveat_relations:
+            return edge.polarity == "positive" and question.allows_context(edge)
+        return edge.polarity == "negative" and _about_question(question, edge)
+
+    return keep
+
+
 def denials(rules: Rules, question: Question, starts: list[Start], about: list[StatementEdge], assertion) -> list[dict]:
     """Claims that the source's cells (or the classes and therapies they start from) do not have
     an effect on the condition, at the stage asked about when there is one."""
