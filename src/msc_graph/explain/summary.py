@@ -89,7 +89,7 @@ def caveats_of(
         for a in rules.support(edge):
             if a.document == document:
                 out.append({"claim": a.claim, "kind": "open question", "cue": a.cue, "text": a.paraphrase})
-    return out
+    return sorted(out, key=lambda c: c["claim"])  # in the document's order
 
 
 def summarise(
@@ -119,8 +119,10 @@ def summarise(
     for doc in order:
         mine = [c for c in chains if doc in c.claimed_by]
         items = [(c, s, a) for c in mine for s in c.claim_steps for a in s.assertions if a["document"] == doc]
-        claims: list[str] = []  # its own words (our paraphrases) on the steps of its best chains
-        for chain in mine[:3]:
+        claims: list[str] = []  # its own words (our paraphrases) on the steps of its best chains,
+        # preferring chains one credited party states whole (a digest's sections are separate voices)
+        spoken_of = {c.rank for c in sorted(mine, key=lambda c: (not c.one_voice, c.rank))[:3]}
+        for chain in [c for c in mine if c.rank in spoken_of]:
             for step in chain.claim_steps:
                 for a in step.assertions:
                     if a["document"] == doc and a["paraphrase"] not in claims and len(claims) < 4:
@@ -150,7 +152,6 @@ def summarise(
                 "patients": top.get("patients"),
                 "follow_up": top.get("follow_up"),
             }
-        spoken_of = {c.rank for c in mine[:3]}
         caveats = caveats_of(rules, question, starts, about, doc)
         seen = {c["claim"] for c in caveats}
         for c, _, a in items:  # the hedges on the chains the summary line speaks of
