@@ -34,6 +34,7 @@ TOPIC_CATEGORIES = frozenset({"CellType", "CellSource", "ProductForm", "Interven
 PRONOUNS = frozenset({"they", "it", "these", "this", "those", "them", "its", "their", "we", "you"})
 RELATIVES = frozenset({"which", "that", "who"})
 DEMONSTRATIVES = frozenset({"these", "those", "such", "this"})
+BARE_NOUNS = frozenset({"cell", "cells"})
 BOUNDARY_WORDS = frozenset(
     {
         "which",
@@ -53,7 +54,11 @@ BOUNDARY_WORDS = frozenset(
         "unless",
     }
 )
-BOUNDARY_PUNCT = frozenset({";", ":", "(", ")", "[", "]", "•", "●", "○", "—", "?", "!"})
+BOUNDARY_PUNCT = frozenset({";", ":", "•", "●", "○", "—", "?", "!"})
+#: words that open a list of examples: the objects of a cue may follow them after a longer gap
+INTRODUCERS = frozenset({"including", "such", "e.g.", "like", "namely", "especially", "particularly"})
+#: categories that describe rather than act: never the subject of a proposed claim
+NOT_A_SUBJECT = frozenset({"Property", "OpenQuestion", "RegulatoryStatus", "ProductStatus"})
 GLUE = frozenset(
     {
         ",",
@@ -250,7 +255,8 @@ class SentenceDrafter:
             free = [m for m in window if not (m.i > 0 and doc[m.i - 1].lower_ in PREPOSITIONS)]
             pick = free[0] if free else window[0]
             demonstrative = pick.i > 0 and doc[pick.i - 1].lower_ in DEMONSTRATIVES
-            if demonstrative and self.topic is not None and pick.category in TOPIC_CATEGORIES:
+            bare = pick.text.lower() in BARE_NOUNS  # "the cells" refers back to the cells the text is about
+            if (demonstrative or bare) and self.topic is not None and pick.category in TOPIC_CATEGORIES:
                 return self.topic, "topic"
             return pick, "text"
         tokens = doc[start:cue_i]
@@ -272,7 +278,10 @@ class SentenceDrafter:
             if m.i < cue.j or m.i >= limit:
                 continue
             if not objects:
-                if m.i - cue.j > MAX_GAP:
+                gap = doc[cue.j : m.i]
+                if m.i - cue.j > MAX_GAP and not (
+                    m.i - cue.j <= 3 * MAX_GAP and any(t.lower_ in INTRODUCERS for t in gap)
+                ):
                     break
                 objects.append(m)
                 continue
@@ -298,7 +307,8 @@ class SentenceDrafter:
             objects = self._objects(sent, participants, cue, limit)
             if not objects:
                 continue
-            subject, how = self._subject(sent, participants, cue.i, bounds)
+            subject, how = self._subject(sent, [m for m in participants if m.category not in NOT_A_SUBJECT], cue.i,
+                                         bounds)
             if subject is None:
                 continue
             for obj in objects:
@@ -339,10 +349,8 @@ class SentenceDrafter:
                 )
                 if how == "text" and s.category in TOPIC_CATEGORIES and new_topic is None:
                     new_topic = s
-        if new_topic is not None:
+        if new_topic is not None and new_topic.text.lower() not in BARE_NOUNS:
             self.topic = new_topic
-        elif participants and participants[0].category in TOPIC_CATEGORIES and participants[0].i <= 2:
-            self.topic = participants[0]
         for d in drafts:
             d.context = _context(sent, d, annot.onto)
         return drafts
