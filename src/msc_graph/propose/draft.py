@@ -176,11 +176,14 @@ def _clause_boundaries(doc) -> list[int]:
 
 
 def _choose_relation(cue: RelationCue, subject: Mention, obj: Mention, annot: Annotator):
-    """The cue's relation whose categories fit; (key, inverse) or None."""
+    """The cue's relation whose categories (``cues.ttl``) and upper kinds (``msc.ttl``) fit:
+    (key, inverse, number of fitting options) or None. A relation whose categories fit but whose
+    kinds do not gives way to its first ``msc:alternative`` that fits."""
+    onto = annot.onto
     options = []
     for key, inverse in cue.relations:
         rel = annot.cues.relations.get(key)
-        if rel is None or key not in annot.onto.predicates:
+        if rel is None or key not in onto.predicates:
             continue
         s, o = (obj, subject) if inverse else (subject, obj)
         if rel.same_category:
@@ -191,6 +194,13 @@ def _choose_relation(cue: RelationCue, subject: Mention, obj: Mention, annot: An
                 continue
             if rel.subject_categories and s.category not in rel.subject_categories:
                 continue
+        kinds = (onto.kind_of(s.curie), onto.kind_of(o.curie))
+        if not onto.predicates[key].fits(*kinds):
+            fitting = [k for k in onto.predicates[key].alternatives if k in onto.predicates
+                       and onto.predicates[k].fits(*kinds)]
+            if not fitting:
+                continue
+            key = fitting[0]
         specificity = (
             bool(rel.subject_categories) or rel.same_category,
             -len(rel.object_categories) if rel.object_categories else -99,
@@ -199,7 +209,7 @@ def _choose_relation(cue: RelationCue, subject: Mention, obj: Mention, annot: An
     if not options:
         return None
     options.sort(key=lambda o: (o[0], o[1]), reverse=True)
-    return options[0][1], options[0][2], len(options)
+    return options[0][1], options[0][2], len({o[1] for o in options})
 
 
 def _modality(sent: Sentence, spans: list[tuple[int, int]]) -> tuple[str, str, str | None, tuple | None]:
