@@ -103,3 +103,64 @@ def test_check_cli_red_exit_code_1(project):
     result = run_cli(project, "check", "--no-hermit", "--reference", str(REFERENCE))
     assert result.returncode == 1
     assert "unknown OBO term CL:9999999" in result.stderr
+
+
+def _report(tmp_path, claims):
+    project = make_project(tmp_path, claims)
+    return run_check(corpus=Corpus(project.corpus), reference_folder=None, hermit=False, ontology_directory=project.ontology)
+
+
+def test_a_relation_outside_its_kinds_is_rejected_with_the_relation_that_fits(tmp_path):
+    claims = default_claims()
+    claims["f001_alpha"]["claims"][1].update(predicate="increases", object="M2 macrophage")
+    problems = _report(tmp_path, claims).sections["kinds"]
+    assert len(problems) == 1
+    assert problems[0].startswith("ontology/claims/f001_alpha.yaml:") or "f001_alpha.yaml:" in problems[0]
+    assert "claim t001-c002" in problems[0] and "'M2 macrophage' (CL:0000890) is a material" in problems[0]
+    assert "use 'increases_activity' or 'increases_quantity'" in problems[0]
+
+
+def test_the_fixture_claims_fit_their_relations(tmp_path):
+    assert _report(tmp_path, default_claims()).sections["kinds"] == []
+
+
+def test_a_risk_claim_about_a_therapy_class_needs_its_scope(tmp_path):
+    claims = default_claims()
+    risk = dict(claims["f002_beta"]["claims"][1], id="t002-c003", subject="stem cell therapy", predicate="has_risk",
+                object="tumor formation")
+    claims["f002_beta"]["claims"].append(risk)
+    problems = _report(tmp_path, claims).sections["scope"]
+    assert len(problems) == 1 and "claim t002-c003" in problems[0] and "'status'" in problems[0]
+    risk["context"] = {"status": "commercially offered unproven product"}
+    assert _report(tmp_path / "scoped", claims).sections["scope"] == []
+
+
+def test_check_cli_names_the_claim_outside_its_kinds(tmp_path):
+    claims = default_claims()
+    claims["f001_alpha"]["claims"][1].update(predicate="decreases", object="T cell")
+    project = make_project(tmp_path, claims)
+    result = run_cli(project, "check", "--no-hermit")
+    assert result.returncode == 1
+    assert "t001-c002" in result.stderr and "decreases_quantity" in result.stderr
+
+
+def test_the_reasoner_finds_a_process_used_as_a_cell(tmp_path):
+    """The upper kinds are disjoint: a cell type placed under a process, or a process used where a
+    relation needs a material thing, fails check with the reasoner's explanation."""
+    claims = default_claims()
+    claims["f001_alpha"]["claims"][0]["subject"] = "inflammation"  # a process that 'produces' IL-10
+    project = make_project(tmp_path, claims)
+    (project.ontology / "extra.ttl").write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix obo: <http://purl.obolibrary.org/obo/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix msc: <https://w3id.org/msc-graph/> .\n"
+        'msc:InflamedCell a owl:Class ; rdfs:label "inflamed cell" ; msc:category msc:CellType ;\n'
+        '    obo:IAO_0000115 "A test term." ; rdfs:subClassOf obo:GO_0006954 .\n'
+    )
+    report = run_check(corpus=None, reference_folder=None, hermit=True, ontology_directory=project.ontology)
+    hermit = report.sections["hermit"]
+    assert any(
+        "'inflamed cell' (msc:InflamedCell) is a material" in p and "'inflammatory response' (GO:0006954) is a process" in p
+        for p in hermit
+    ), hermit
+    assert any("claim t001-c001" in p and "f001_alpha.yaml:" in p and "'produces' needs it" in p for p in hermit), hermit
+    assert len(hermit) == 2

@@ -87,6 +87,9 @@ def write_ontology_cache(build_dir: Path, ontology_directory: Path, onto) -> byt
         "source_categories": sorted(onto.source_categories),
         "target_categories": sorted(onto.target_categories),
         "start_relations": onto.start_relations,
+        "kinds": onto.kinds,
+        "category_kinds": onto.category_kinds,
+        "term_kinds": onto.term_kinds,
     }
     return (json.dumps(data, sort_keys=True, indent=0) + "\n").encode()
 
@@ -97,7 +100,7 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
     if not path.exists():
         return None
     data = json.loads(path.read_text())
-    if data.get("tbox_sha256") != tbox_hash(ontology_directory) or "start_relations" not in data:
+    if data.get("tbox_sha256") != tbox_hash(ontology_directory) or "start_relations" not in data or "kinds" not in data:
         return None
     from .model import ContextKey, Predicate, Term
     from .ontology import Ontology, ontology_files
@@ -107,7 +110,10 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
             t["curie"]: Term(**{**t, "synonyms": tuple(t["synonyms"]), "parents": tuple(t["parents"])})
             for t in data["terms"]
         },
-        predicates={p["key"]: Predicate(**p) for p in data["predicates"]},
+        predicates={
+            p["key"]: Predicate(**{k: tuple(v) if isinstance(v, list) else v for k, v in p.items()})
+            for p in data["predicates"]
+        },
         values=data["values"],
         categories=data["categories"],
         evidence_rank=data["evidence_rank"],
@@ -125,6 +131,9 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
         source_categories=set(data["source_categories"]),
         target_categories=set(data["target_categories"]),
         start_relations=data["start_relations"],
+        kinds=data["kinds"],
+        category_kinds=data["category_kinds"],
+        term_kinds=data["term_kinds"],
     )
 
 

@@ -226,11 +226,11 @@ class BoundedAccess:
         chosen: set[tuple[str, str]] = set()
         self.complete_up_to = None
         for i, level in enumerate(levels):
-            edges = {e for e, s in slack.items() if s == level}
-            if i and len(chosen) + len(edges) > self.budget:
+            at_level = {e for e, s in slack.items() if s == level}
+            if i and len(chosen) + len(at_level) > self.budget:
                 self.complete_up_to = levels[i - 1]
                 break
-            chosen |= edges
+            chosen |= at_level
         if self.complete_up_to is not None:
             self.notes.append(
                 f"bounded search: the corridor to the condition has {len(slack):,} edges, more than the budget of "
