@@ -245,6 +245,7 @@ def test_the_notebook_view_is_an_escaped_table_summary_with_the_chains_below(tmp
     assert "<table>" in page and "<pre>" not in page
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert page.index("What the documents claim") < page.index("Claimed chains") < page.index("Composed chains")
+    assert "clinical trial, 12 patients" in page  # every step shows its evidence with the numbers given
 
 
 def test_table_has_one_row_per_step(kg):

@@ -396,7 +396,10 @@ class Explanation:
                 for step in chain.steps:
                     label = f"{step.subject_label} --{step.predicate}--> {step.object_label}"
                     extra = [x for x in (step.inherited, step.qualifiers) if x]
-                    evidence = "<br>".join(e(_assertion_short(a)) for a in step.assertions) or "ontology"
+                    evidence = (
+                        "<br>".join(e(f"{_assertion_short(a)} [{_evidence_text(a)}]") for a in step.assertions)
+                        or "ontology"
+                    )
                     out.append(f"<tr><td>{e(label)}</td><td>{e('; '.join(extra))}</td><td>{evidence}</td></tr>")
                 out.append("</tbody></table></details>")
         if not self.chains and self.partial:
