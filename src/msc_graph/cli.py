@@ -415,7 +415,7 @@ endpoint_option = click.option(
 @click.option("--party", help="Credited party (substring of its label, e.g. 'Kong').")
 @click.option(
     "--speaker",
-    help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, review-summary, reader-comment).",
+    help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, review-summary, reader-comment, news-report).",
 )
 @click.option("--modality", type=click.Choice(["asserted", "hedged", "negated", "questioned", "not-reported", "superseded"]))
 @click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")
