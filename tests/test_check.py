@@ -103,3 +103,42 @@ def test_check_cli_red_exit_code_1(project):
     result = run_cli(project, "check", "--no-hermit", "--reference", str(REFERENCE))
     assert result.returncode == 1
     assert "unknown OBO term CL:9999999" in result.stderr
+
+
+def _report(tmp_path, claims):
+    project = make_project(tmp_path, claims)
+    return run_check(corpus=Corpus(project.corpus), reference_folder=None, hermit=False, ontology_directory=project.ontology)
+
+
+def test_a_relation_outside_its_kinds_is_rejected_with_the_relation_that_fits(tmp_path):
+    claims = default_claims()
+    claims["f001_alpha"]["claims"][1].update(predicate="increases", object="M2 macrophage")
+    problems = _report(tmp_path, claims).sections["kinds"]
+    assert len(problems) == 1
+    assert problems[0].startswith("ontology/claims/f001_alpha.yaml:") or "f001_alpha.yaml:" in problems[0]
+    assert "claim t001-c002" in problems[0] and "'M2 macrophage' (CL:0000890) is a material" in problems[0]
+    assert "use 'increases_activity' or 'increases_quantity'" in problems[0]
+
+
+def test_the_fixture_claims_fit_their_relations(tmp_path):
+    assert _report(tmp_path, default_claims()).sections["kinds"] == []
+
+
+def test_a_risk_claim_about_a_therapy_class_needs_its_scope(tmp_path):
+    claims = default_claims()
+    risk = dict(claims["f002_beta"]["claims"][1], id="t002-c003", subject="stem cell therapy", predicate="has_risk",
+                object="tumor formation")
+    claims["f002_beta"]["claims"].append(risk)
+    problems = _report(tmp_path, claims).sections["scope"]
+    assert len(problems) == 1 and "claim t002-c003" in problems[0] and "'status'" in problems[0]
+    risk["context"] = {"status": "commercially offered unproven product"}
+    assert _report(tmp_path / "scoped", claims).sections["scope"] == []
+
+
+def test_check_cli_names_the_claim_outside_its_kinds(tmp_path):
+    claims = default_claims()
+    claims["f001_alpha"]["claims"][1].update(predicate="decreases", object="T cell")
+    project = make_project(tmp_path, claims)
+    result = run_cli(project, "check", "--no-hermit")
+    assert result.returncode == 1
+    assert "t001-c002" in result.stderr and "decreases_quantity" in result.stderr

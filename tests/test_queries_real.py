@@ -130,8 +130,8 @@ def test_donor_type_filters_steps(kg):
     auto = kg.explain("mesenchymal stem cell", "knee osteoarthritis", donor="autologous")
     allo_ctx = {s.context.get("donor") for c in allo.chains for s in c.steps}
     auto_ctx = {s.context.get("donor") for c in auto.chains for s in c.steps}
-    assert "OBI:0000171" not in allo_ctx and "OBI:0000057" not in auto_ctx
-    assert "OBI:0000057" in allo_ctx  # the allogeneic claims of the medical-tourism article are used
+    assert "msc:AutologousDonor" not in allo_ctx and "msc:AllogeneicDonor" not in auto_ctx
+    assert "msc:AllogeneicDonor" in allo_ctx  # the allogeneic claims of the medical-tourism article are used
 
 
 def test_every_source_reaches_every_discussed_condition_with_traceable_steps(kg):
@@ -189,6 +189,9 @@ def test_the_term_index_can_be_read_from_the_graph_itself(kg):
     }
     assert from_store.predicates == local.predicates and from_store.values == local.values
     assert from_store.restrictions == local.restrictions and from_store.evidence_rank == local.evidence_rank
+    assert (from_store.kinds, from_store.category_kinds, from_store.term_kinds) == (
+        local.kinds, local.category_kinds, local.term_kinds
+    )
 
 
 def _standard_answer(kg, name, params):

@@ -81,6 +81,9 @@ def write_ontology_cache(build_dir: Path, ontology_directory: Path, onto) -> byt
         "context": [asdict(k) for k in onto.context.values()],
         "stance": onto.stance,
         "strength": onto.strength,
+        "kinds": onto.kinds,
+        "category_kinds": onto.category_kinds,
+        "term_kinds": onto.term_kinds,
     }
     return (json.dumps(data, sort_keys=True, indent=0) + "\n").encode()
 
@@ -91,7 +94,7 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
     if not path.exists():
         return None
     data = json.loads(path.read_text())
-    if data.get("tbox_sha256") != tbox_hash(ontology_directory) or "context" not in data:
+    if data.get("tbox_sha256") != tbox_hash(ontology_directory) or "kinds" not in data:
         return None
     from .model import ContextKey, Predicate, Term
     from .ontology import Ontology, ontology_files
@@ -101,7 +104,10 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
             t["curie"]: Term(**{**t, "synonyms": tuple(t["synonyms"]), "parents": tuple(t["parents"])})
             for t in data["terms"]
         },
-        predicates={p["key"]: Predicate(**p) for p in data["predicates"]},
+        predicates={
+            p["key"]: Predicate(**{k: tuple(v) if isinstance(v, list) else v for k, v in p.items()})
+            for p in data["predicates"]
+        },
         values=data["values"],
         categories=data["categories"],
         evidence_rank=data["evidence_rank"],
@@ -113,6 +119,9 @@ def read_ontology_cache(build_dir: Path, ontology_directory: Path):
         context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
         stance=data["stance"],
         strength=data["strength"],
+        kinds=data["kinds"],
+        category_kinds=data["category_kinds"],
+        term_kinds=data["term_kinds"],
     )
 
 

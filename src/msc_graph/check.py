@@ -128,6 +128,71 @@ def check_paraphrases(curation, corpus: Corpus) -> list[str]:
     return problems
 
 
+def _a(kinds) -> str:
+    """'a material or process', 'an information' ...: kind keys with their article."""
+    words = " or ".join(kinds) if isinstance(kinds, (list, tuple)) else str(kinds)
+    return ("an " if words[:1] in "aeiou" else "a ") + words
+
+
+def _term_name(onto, curie: str) -> str:
+    term = onto.terms.get(curie)
+    return f"{term.label!r} ({curie})" if term is not None else curie
+
+
+def check_relation_kinds(curation, onto) -> list[str]:
+    """Every claim's subject and object are of upper kinds its relation connects.
+
+    One line per claim: where it is, what does not fit, and the relations that would.
+    """
+    problems = []
+    for a in curation.assertions:
+        st = a.statement
+        pred = onto.predicates.get(st.predicate)
+        if pred is None:
+            continue
+        subject_kind, object_kind = onto.kind_of(st.subject), onto.kind_of(st.object)
+        if pred.fits(subject_kind, object_kind):
+            continue
+        if pred.same_kind and subject_kind in pred.subject_kinds and object_kind in pred.object_kinds:
+            wrong = f"its subject is {_a(subject_kind)} and its object {_a(object_kind)}; '{pred.key}' needs one kind"
+        elif subject_kind and pred.subject_kinds and subject_kind not in pred.subject_kinds:
+            wrong = (
+                f"subject {_term_name(onto, st.subject)} is {_a(subject_kind)}; "
+                f"'{pred.key}' takes {_a(pred.subject_kinds)} subject"
+            )
+        else:
+            wrong = (
+                f"object {_term_name(onto, st.object)} is {_a(object_kind)}; "
+                f"'{pred.key}' takes {_a(pred.object_kinds)} object"
+            )
+        fitting = onto.fitting_relations(pred.key, subject_kind, object_kind)
+        hint = f"; use {' or '.join(repr(k) for k in fitting[:3])}" if fitting else "; no relation fits: check the terms"
+        problems.append(f"{a.source}: claim {a.id}: {wrong}{hint}")
+    return problems
+
+
+def check_scope(curation, onto) -> list[str]:
+    """A regulatory-status or risk claim about a therapy class carries the product scope or condition."""
+    problems = []
+    for a in curation.assertions:
+        st = a.statement
+        pred = onto.predicates.get(st.predicate)
+        if pred is None or not pred.scoped_categories or not pred.scope_context:
+            continue
+        subject = onto.terms.get(st.subject)
+        if subject is None or subject.category not in pred.scoped_categories:
+            continue
+        if any(st.context.get(key) for key in pred.scope_context):
+            continue
+        keys = " or ".join(f"'{k}'" for k in pred.scope_context)
+        problems.append(
+            f"{a.source}: claim {a.id}: '{pred.key}' about the therapy class {_term_name(onto, st.subject)} needs "
+            f"the scope the sentence gives in context {keys} (approved for a condition, a commercially offered "
+            "unproven product ...)"
+        )
+    return problems
+
+
 def check_hermit(tbox_owl: bytes) -> list[str]:
     """Consistency of the TBox under HermiT. Returns problems; raises nothing."""
     if shutil.which("java") is None:
@@ -194,6 +259,8 @@ def run_check(
     if unverifiable:
         report.notes.append("not verifiable here (no reference table): " + ", ".join(sorted(unverifiable)))
     report.sections["paraphrase"] = check_paraphrases(curation, corpus) if corpus else []
+    report.sections["kinds"] = check_relation_kinds(curation, onto)
+    report.sections["scope"] = check_scope(curation, onto)
     if hermit:
         report.sections["hermit"] = check_hermit(rdf_xml(canonical_graph(tbox)))
     report.notes.append(

@@ -52,6 +52,28 @@ class Predicate:
     label: str
     sign: int = 0
     literal: bool = False  # object is a value, not a term
+    #: upper kinds (``material``, ``process`` ...) the subject and object may have; empty: any
+    subject_kinds: tuple[str, ...] = ()
+    object_kinds: tuple[str, ...] = ()
+    same_kind: bool = False  # subject and object must be of one kind (is_a, has_part)
+    alternatives: tuple[str, ...] = ()  # relation keys to suggest when a claim's kinds do not fit
+    #: a claim whose subject is in one of these categories needs one of the ``scope_context`` keys
+    scoped_categories: tuple[str, ...] = ()
+    scope_context: tuple[str, ...] = ()
+
+    def fits(self, subject_kind: str | None, object_kind: str | None) -> bool:
+        """Whether a subject and an object of these upper kinds fit the relation (None: unknown, fits).
+
+        >>> p = Predicate("increases", "RO:0002304", "", "", 1, subject_kinds=("material", "process"),
+        ...               object_kinds=("process", "quality", "disease"))
+        >>> p.fits("material", "process"), p.fits("material", "material")
+        (True, False)
+        """
+        if subject_kind and self.subject_kinds and subject_kind not in self.subject_kinds:
+            return False
+        if object_kind and self.object_kinds and object_kind not in self.object_kinds:
+            return False
+        return not (self.same_kind and subject_kind and object_kind and subject_kind != object_kind)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -47,6 +47,31 @@ class Ontology:
     #: modality key -> stance ("affirms", "denies" or "none") and firmness (higher is firmer)
     stance: dict[str, str] = field(default_factory=dict)
     strength: dict[str, int] = field(default_factory=dict)
+    #: upper kinds by key (``material`` -> ``BFO:0000040`` ...); pairwise disjoint in the TBox
+    kinds: dict[str, str] = field(default_factory=dict)
+    #: the upper kind of each category's terms, and of terms that state their own (``msc:upperKind``)
+    category_kinds: dict[str, str] = field(default_factory=dict)
+    term_kinds: dict[str, str] = field(default_factory=dict)
+
+    def kind_of(self, curie: str | None) -> str | None:
+        """The upper kind of a term: its own ``msc:upperKind``, else its category's (None when unknown)."""
+        if curie is None:
+            return None
+        if curie in self.term_kinds:
+            return self.term_kinds[curie]
+        term = self.terms.get(curie)
+        return self.category_kinds.get(term.category or "") if term is not None else None
+
+    def fitting_relations(self, predicate: str, subject_kind: str | None, object_kind: str | None) -> list[str]:
+        """Relation keys whose kinds fit a subject and object of these kinds: the relation's own
+        alternatives first, then other relations with the same effect sign."""
+        pred = self.predicates[predicate]
+        out = [k for k in pred.alternatives if k in self.predicates and self.predicates[k].fits(subject_kind, object_kind)]
+        for key, other in sorted(self.predicates.items()):
+            if key not in out and key != predicate and other.sign == pred.sign and not other.literal:
+                if other.fits(subject_kind, object_kind) and (other.subject_kinds or other.object_kinds):
+                    out.append(key)
+        return out
 
     @property
     def context_order(self) -> list[str]:
@@ -311,12 +336,28 @@ def load_ontology(directory: Path | None = None) -> Ontology:
                     pair = (iri_to_curie(str(prop)), iri_to_curie(str(filler)))
                     restrictions[curie] = tuple(sorted({*restrictions.get(curie, ()), pair}))
 
+    kind_keys = {str(node): str(key) for node, key in graph.subject_objects(MSC.kindKey)}
+    category_kinds: dict[str, str] = {}
+    term_kinds: dict[str, str] = {}
+    for node, kind in graph.subject_objects(MSC.upperKind):
+        if str(kind) not in kind_keys:
+            problems.append(f"{iri_to_curie(str(node))} has upper kind {iri_to_curie(str(kind))}, which has no msc:kindKey")
+        elif str(node)[len(BASE) :] in categories:
+            category_kinds[str(node)[len(BASE) :]] = kind_keys[str(kind)]
+        else:
+            term_kinds[iri_to_curie(str(node))] = kind_keys[str(kind)]
+    keys_by_iri = {str(p): str(k) for p, k in graph.subject_objects(MSC.curationKey)}
+
+    def kinds_of(prop, attribute) -> tuple[str, ...]:
+        return tuple(sorted(kind_keys[str(k)] for k in graph.objects(prop, attribute) if str(k) in kind_keys))
+
     predicates: dict[str, Predicate] = {}
     for prop, key in graph.subject_objects(MSC.curationKey):
         kinds = set(graph.objects(prop, RDF.type))
         if not kinds & {OWL.ObjectProperty, OWL.DatatypeProperty}:
             continue
         sign = graph.value(prop, MSC.effectSign)
+        same = graph.value(prop, MSC.sameKind)
         predicates[str(key)] = Predicate(
             key=str(key),
             curie=iri_to_curie(str(prop)),
@@ -324,6 +365,14 @@ def load_ontology(directory: Path | None = None) -> Ontology:
             label=str(graph.value(prop, RDFS.label)),
             sign=int(sign) if sign is not None else 0,
             literal=OWL.DatatypeProperty in kinds,
+            subject_kinds=kinds_of(prop, MSC.subjectKind),
+            object_kinds=kinds_of(prop, MSC.objectKind),
+            same_kind=bool(same is not None and same.toPython()),
+            alternatives=tuple(_keys(graph, prop, MSC.alternative, keys_by_iri)),
+            scoped_categories=tuple(sorted(str(c)[len(BASE) :] for c in graph.objects(prop, MSC.scopedCategory))),
+            scope_context=tuple(
+                sorted(str(k) for c in graph.objects(prop, MSC.scopeContext) if (k := graph.value(c, MSC.contextKey)))
+            ),
         )
 
     values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
@@ -369,9 +418,17 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
         stance=stance,
         strength=strength,
+        kinds={key: iri_to_curie(iri) for iri, key in sorted(kind_keys.items(), key=lambda kv: kv[1])},
+        category_kinds=dict(sorted(category_kinds.items())),
+        term_kinds=dict(sorted(term_kinds.items())),
     )
     _CACHE[directory] = onto
     return onto
+
+
+def _keys(graph, node, prop, keys: dict[str, str]) -> list[str]:
+    """The curation keys of the relations an annotation points to (RDF keeps no order: sorted)."""
+    return sorted(keys[str(o)] for o in graph.objects(node, prop) if str(o) in keys)
 
 
 def entity_terms(onto: Ontology) -> Iterable[Term]:
@@ -430,6 +487,15 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 SELECT ?term ?property ?filler WHERE {
   ?term rdfs:subClassOf ?r . ?r owl:onProperty ?property ; owl:someValuesFrom ?filler . FILTER(isIRI(?term))
+}
+"""
+
+KINDS_QUERY = """
+PREFIX msc: <https://w3id.org/msc-graph/>
+SELECT ?node ?attribute ?value WHERE {
+  VALUES ?attribute { msc:kindKey msc:upperKind msc:subjectKind msc:objectKind msc:sameKind msc:alternative
+                      msc:scopedCategory msc:scopeContext }
+  ?node ?attribute ?value .
 }
 """
 
@@ -504,6 +570,31 @@ def ontology_from_store(select) -> Ontology:
             order=int(row.get("order") or 99),
             categories=tuple(sorted(iri_to_curie(c)[4:] for c in (row.get("categories") or "").split() if c)),
         )
+    facts: dict[str, dict[str, list[str]]] = {}
+    for row in select(KINDS_QUERY)[1]:
+        facts.setdefault(row["node"], {}).setdefault(row["attribute"].split(":")[-1], []).append(str(row["value"]))
+    kind_keys = {node: f["kindKey"][0] for node, f in facts.items() if "kindKey" in f}
+    category_kinds: dict[str, str] = {}
+    term_kinds: dict[str, str] = {}
+    for node, f in facts.items():
+        for kind in f.get("upperKind", []):
+            if kind in kind_keys and node.startswith("msc:") and node[4:] in categories:
+                category_kinds[node[4:]] = kind_keys[kind]
+            elif kind in kind_keys:
+                term_kinds[node] = kind_keys[kind]
+    predicate_keys = {p.curie: p.key for p in predicates.values()}
+    context_keys = {c.curie: c.key for c in context.values()} if context else {}
+    for key, pred in list(predicates.items()):
+        f = facts.get(pred.curie, {})
+        predicates[key] = replace(
+            pred,
+            subject_kinds=tuple(sorted(kind_keys[k] for k in f.get("subjectKind", []) if k in kind_keys)),
+            object_kinds=tuple(sorted(kind_keys[k] for k in f.get("objectKind", []) if k in kind_keys)),
+            same_kind=any(str(v).lower() in ("true", "1") for v in f.get("sameKind", [])),
+            alternatives=tuple(sorted(predicate_keys[k] for k in f.get("alternative", []) if k in predicate_keys)),
+            scoped_categories=tuple(sorted(c[4:] for c in f.get("scopedCategory", []) if c.startswith("msc:"))),
+            scope_context=tuple(sorted(context_keys[c] for c in f.get("scopeContext", []) if c in context_keys)),
+        )
     restrictions: dict[str, set[tuple[str, str]]] = {}
     for row in select(RESTRICTIONS_QUERY)[1]:
         restrictions.setdefault(row["term"], set()).add((row["property"], row["filler"]))
@@ -519,4 +610,7 @@ def ontology_from_store(select) -> Ontology:
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
         stance=stance,
         strength=strength,
+        kinds={key: node for node, key in sorted(kind_keys.items(), key=lambda kv: kv[1])},
+        category_kinds=dict(sorted(category_kinds.items())),
+        term_kinds=dict(sorted(term_kinds.items())),
     )
