@@ -142,3 +142,25 @@ def test_check_cli_names_the_claim_outside_its_kinds(tmp_path):
     result = run_cli(project, "check", "--no-hermit")
     assert result.returncode == 1
     assert "t001-c002" in result.stderr and "decreases_quantity" in result.stderr
+
+
+def test_the_reasoner_finds_a_process_used_as_a_cell(tmp_path):
+    """The upper kinds are disjoint: a cell type placed under a process, or a process used where a
+    relation needs a material thing, fails check with the reasoner's explanation."""
+    claims = default_claims()
+    claims["f001_alpha"]["claims"][0]["subject"] = "inflammation"  # a process that 'produces' IL-10
+    project = make_project(tmp_path, claims)
+    (project.ontology / "extra.ttl").write_text(
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix obo: <http://purl.obolibrary.org/obo/> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix msc: <https://w3id.org/msc-graph/> .\n"
+        'msc:InflamedCell a owl:Class ; rdfs:label "inflamed cell" ; msc:category msc:CellType ;\n'
+        '    obo:IAO_0000115 "A test term." ; rdfs:subClassOf obo:GO_0006954 .\n'
+    )
+    report = run_check(corpus=None, reference_folder=None, hermit=True, ontology_directory=project.ontology)
+    hermit = report.sections["hermit"]
+    assert any(
+        "'inflamed cell' (msc:InflamedCell) is a material" in p and "'inflammatory response' (GO:0006954) is a process" in p
+        for p in hermit
+    ), hermit
+    assert any("claim t001-c001" in p and "f001_alpha.yaml:" in p and "'produces' needs it" in p for p in hermit), hermit
+    assert len(hermit) == 2

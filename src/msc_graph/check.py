@@ -177,10 +177,9 @@ def check_scope(curation, onto) -> list[str]:
     for a in curation.assertions:
         st = a.statement
         pred = onto.predicates.get(st.predicate)
-        if pred is None or not pred.scoped_categories or not pred.scope_context:
+        if pred is None or not pred.scoped_classes or not pred.scope_context:
             continue
-        subject = onto.terms.get(st.subject)
-        if subject is None or subject.category not in pred.scoped_categories:
+        if not {st.subject, *onto.ancestors(st.subject)} & set(pred.scoped_classes):
             continue
         if any(st.context.get(key) for key in pred.scope_context):
             continue
@@ -193,8 +192,109 @@ def check_scope(curation, onto) -> list[str]:
     return problems
 
 
-def check_hermit(tbox_owl: bytes) -> list[str]:
-    """Consistency of the TBox under HermiT. Returns problems; raises nothing."""
+#: the namespace of the classes the check makes for the reasoner (never written to the build)
+CHECK_NS = "https://w3id.org/msc-graph/check/"
+
+
+@dataclass
+class KindAxioms:
+    """What the check gives the reasoner on top of the TBox, and how to read its answer.
+
+    * every term with a category is a subclass of its upper kind (``term ⊑ material entity``);
+    * for every claim end, a class ``use ⊑ term ⊓ (kind₁ ⊔ kind₂ ...)`` with the kinds its relation
+      allows (one class per term and allowed kinds, shared by the claims that need it).
+
+    The upper kinds are pairwise disjoint in the TBox, so a term placed under two kinds, or used
+    where its relation needs another kind, is an unsatisfiable class; ``explain`` turns its IRI
+    back into the term or claims.
+    """
+
+    graph: object  # rdflib.Graph
+    uses: dict[str, list[str]] = field(default_factory=dict)  # class IRI -> claims ("file:line: claim id: ...")
+    onto: object = None
+
+    def explain(self, iri: str) -> str:
+        from .namespaces import iri_to_curie
+
+        if iri in self.uses:
+            return (
+                f"the reasoner cannot satisfy {self.uses[iri][0]}"
+                + (f" (and {len(self.uses[iri]) - 1} more claim(s) with the same use)" if len(self.uses[iri]) > 1 else "")
+            )
+        curie = iri_to_curie(iri)
+        onto = self.onto
+        if onto is None or curie not in onto.terms:
+            return f"unsatisfiable class under HermiT: {iri}"
+        kind = onto.kind_of(curie)
+        upper = {c: k for k, c in onto.kinds.items()}
+        clashes = [
+            f"{_term_name(onto, a)} is {_a(onto.kind_of(a) or upper[a])}"
+            for a in onto.ancestors(curie)
+            if (onto.kind_of(a) or upper.get(a)) not in (None, kind)
+        ]
+        category = onto.category_label(onto.terms[curie].category)
+        return (
+            f"unsatisfiable term under HermiT: {_term_name(onto, curie)} is {_a(kind)} (its category {category!r}) "
+            f"but its superclass {'; '.join(clashes) or 'axioms place it elsewhere'}"
+        )
+
+
+def kind_axioms(onto, curation=None):  # -> KindAxioms
+    """The reasoner's view of the upper kinds: term ⊑ kind, and one class per claim end."""
+    from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
+    from rdflib.collection import Collection
+
+    from .namespaces import curie_to_iri
+
+    g = Graph()
+    kind_iri = {key: URIRef(curie_to_iri(curie)) for key, curie in onto.kinds.items()}
+    for curie, term in sorted(onto.terms.items()):
+        kind = onto.kind_of(curie)
+        if term.category is not None and kind in kind_iri:
+            g.add((URIRef(term.iri), RDFS.subClassOf, kind_iri[kind]))
+    out = KindAxioms(graph=g, onto=onto)
+    if curation is None:
+        return out
+    for a in curation.assertions:
+        st = a.statement
+        pred = onto.predicates.get(st.predicate)
+        if pred is None:
+            continue
+        ends = [("subject", st.subject, pred.subject_kinds), ("object", st.object, pred.object_kinds)]
+        if pred.same_kind:
+            ends = [
+                ("subject", st.subject, (onto.kind_of(st.object),) if onto.kind_of(st.object) else pred.subject_kinds),
+                ("object", st.object, pred.object_kinds),
+            ]
+        for end, curie, kinds in ends:
+            if curie is None or curie not in onto.terms or not kinds or set(kinds) >= set(kind_iri):
+                continue
+            local = f"{curie.replace(':', '_')}/{'-'.join(sorted(kinds))}"
+            node = URIRef(CHECK_NS + local)
+            if str(node) not in out.uses:
+                g.add((node, RDF.type, OWL.Class))
+                g.add((node, RDFS.subClassOf, URIRef(onto.terms[curie].iri)))
+                if len(kinds) == 1:
+                    g.add((node, RDFS.subClassOf, kind_iri[kinds[0]]))
+                else:  # one named union per set of kinds keeps the blank nodes (and canonicalisation) few
+                    union = URIRef(CHECK_NS + "kinds/" + "-".join(sorted(kinds)))
+                    if (union, RDF.type, OWL.Class) not in g:
+                        items = BNode()
+                        g.add((union, RDF.type, OWL.Class))
+                        g.add((union, OWL.unionOf, items))
+                        Collection(g, items, [kind_iri[k] for k in sorted(kinds)])
+                    g.add((node, RDFS.subClassOf, union))
+            out.uses.setdefault(str(node), []).append(
+                f"{a.source}: claim {a.id}: its {end} {_term_name(onto, curie)} as {_a(tuple(sorted(kinds)))} "
+                f"('{pred.key}' needs it)"
+            )
+    return out
+
+
+def check_hermit(tbox_owl: bytes, explain=None) -> list[str]:
+    """Consistency of the TBox under HermiT. Returns problems; raises nothing.
+
+    ``explain`` turns the IRI of an unsatisfiable class into a sentence (see :class:`KindAxioms`)."""
     if shutil.which("java") is None:
         return ["HermiT needs Java, which is not installed (apt-get install default-jre-headless)"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -224,8 +324,20 @@ def check_hermit(tbox_owl: bytes) -> list[str]:
     parts = line.split("UNSAT", 1)
     if not line or int(parts[0].split()[1]) == 0:
         return ["owlready2 loaded no classes from the TBox (RDF/XML conversion failed)"]
-    unsat = parts[1].split() if len(parts) > 1 else []
-    return [f"unsatisfiable class under HermiT: {iri}" for iri in unsat]
+    unsat = [iri for iri in (parts[1].split() if len(parts) > 1 else []) if not iri.endswith("#Nothing")]
+    if explain is None:
+        return [f"unsatisfiable class under HermiT: {iri}" for iri in unsat]
+    terms = [iri for iri in unsat if not iri.startswith(CHECK_NS)]
+    # a claim end on a term that is itself unsatisfiable adds nothing: report the term
+    uses = [iri for iri in unsat if iri.startswith(CHECK_NS)]
+    return [explain(iri) for iri in terms] + [explain(iri) for iri in uses if not _uses_any(iri, terms)]
+
+
+def _uses_any(check_iri: str, term_iris: list[str]) -> bool:
+    from .namespaces import iri_to_curie
+
+    local = check_iri[len(CHECK_NS) :].split("/")[0]
+    return any(iri_to_curie(t).replace(":", "_") == local for t in term_iris)
 
 
 def run_check(
@@ -262,7 +374,8 @@ def run_check(
     report.sections["kinds"] = check_relation_kinds(curation, onto)
     report.sections["scope"] = check_scope(curation, onto)
     if hermit:
-        report.sections["hermit"] = check_hermit(rdf_xml(canonical_graph(tbox)))
+        axioms = kind_axioms(onto, curation)
+        report.sections["hermit"] = check_hermit(rdf_xml(canonical_graph(tbox + axioms.graph)), axioms.explain)
     report.notes.append(
         f"checked {len(curation.documents)} documents, {len(curation.assertions)} assertions, "
         f"{len(curation.statements())} statements, {len(onto.terms)} terms"

@@ -57,8 +57,8 @@ class Predicate:
     object_kinds: tuple[str, ...] = ()
     same_kind: bool = False  # subject and object must be of one kind (is_a, has_part)
     alternatives: tuple[str, ...] = ()  # relation keys to suggest when a claim's kinds do not fit
-    #: a claim whose subject is in one of these categories needs one of the ``scope_context`` keys
-    scoped_categories: tuple[str, ...] = ()
+    #: a claim whose subject is one of these classes (or a subclass) needs one of the ``scope_context`` keys
+    scoped_classes: tuple[str, ...] = ()
     scope_context: tuple[str, ...] = ()
 
     def fits(self, subject_kind: str | None, object_kind: str | None) -> bool:

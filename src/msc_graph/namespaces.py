@@ -88,7 +88,7 @@ _MSC_TERMS = [
     "objectKind",
     "sameKind",
     "alternative",
-    "scopedCategory",
+    "scopedClass",
     "scopeContext",
     "NotReported",
     "Superseded",

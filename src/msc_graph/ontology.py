@@ -369,7 +369,7 @@ def load_ontology(directory: Path | None = None) -> Ontology:
             object_kinds=kinds_of(prop, MSC.objectKind),
             same_kind=bool(same is not None and same.toPython()),
             alternatives=tuple(_keys(graph, prop, MSC.alternative, keys_by_iri)),
-            scoped_categories=tuple(sorted(str(c)[len(BASE) :] for c in graph.objects(prop, MSC.scopedCategory))),
+            scoped_classes=tuple(sorted(iri_to_curie(str(c)) for c in graph.objects(prop, MSC.scopedClass))),
             scope_context=tuple(
                 sorted(str(k) for c in graph.objects(prop, MSC.scopeContext) if (k := graph.value(c, MSC.contextKey)))
             ),
@@ -494,7 +494,7 @@ KINDS_QUERY = """
 PREFIX msc: <https://w3id.org/msc-graph/>
 SELECT ?node ?attribute ?value WHERE {
   VALUES ?attribute { msc:kindKey msc:upperKind msc:subjectKind msc:objectKind msc:sameKind msc:alternative
-                      msc:scopedCategory msc:scopeContext }
+                      msc:scopedClass msc:scopeContext }
   ?node ?attribute ?value .
 }
 """
@@ -592,7 +592,7 @@ def ontology_from_store(select) -> Ontology:
             object_kinds=tuple(sorted(kind_keys[k] for k in f.get("objectKind", []) if k in kind_keys)),
             same_kind=any(str(v).lower() in ("true", "1") for v in f.get("sameKind", [])),
             alternatives=tuple(sorted(predicate_keys[k] for k in f.get("alternative", []) if k in predicate_keys)),
-            scoped_categories=tuple(sorted(c[4:] for c in f.get("scopedCategory", []) if c.startswith("msc:"))),
+            scoped_classes=tuple(sorted(f.get("scopedClass", []))),
             scope_context=tuple(sorted(context_keys[c] for c in f.get("scopeContext", []) if c in context_keys)),
         )
     restrictions: dict[str, set[tuple[str, str]]] = {}
