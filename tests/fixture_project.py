@@ -159,7 +159,7 @@ class Project:
 def make_project(tmp_path: Path, claims: dict[str, dict] | None = None) -> Project:
     root = tmp_path / "project"
     (root / "ontology" / "claims").mkdir(parents=True)
-    for name in ("msc.ttl", "terms.ttl", "shapes.ttl"):
+    for name in ("msc.ttl", "terms.ttl", "shapes.ttl", "cues.ttl"):
         shutil.copy(ROOT / "ontology" / name, root / "ontology" / name)
     shutil.copytree(ROOT / "queries", root / "queries")
     corpus = tmp_path / "corpus"

@@ -251,6 +251,77 @@ def coverage_command(document: str | None, fmt: str, corpus_path: str | None) ->
         sys.exit(1)
 
 
+@main.command(name="propose")
+@click.argument("document", required=False)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the draft here (default: stdout).")
+@click.option("--all-sentences", is_flag=True, help="Propose for every sentence, also those a curated claim covers.")
+@click.option("--evaluate", "evaluate_", is_flag=True, help="Score proposals against the curated claims instead.")
+@click.option(
+    "--proposals",
+    "proposal_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="With --evaluate: score this proposal file (repeatable) instead of proposing afresh.",
+)
+@click.option("--document", "documents", multiple=True, help="With --evaluate: only this document (repeatable).")
+@click.option("--format", "fmt", type=FORMATS, default="table", help="With --evaluate: output format.")
+@corpus_option
+@handle_errors
+def propose_command(
+    document: str | None,
+    output: str | None,
+    all_sentences: bool,
+    evaluate_: bool,
+    proposal_files: tuple[str, ...],
+    documents: tuple[str, ...],
+    fmt: str,
+    corpus_path: str | None,
+) -> None:
+    """Draft a claim file for DOCUMENT (status: proposed), or --evaluate proposals against the curated claims.
+
+    Without --all-sentences, a curated document gets proposals only for the sentences that no
+    claim or skip covers. Every proposal must be reviewed: build refuses status: proposed.
+    """
+    from pathlib import Path
+
+    from .errors import InputError
+    from .propose import evaluate, propose, table_rows
+
+    corpus = _corpus(corpus_path, required=True)
+    if evaluate_:
+        if document:
+            documents = (*documents, document)
+        scores = evaluate(
+            corpus=corpus, documents=list(documents) or None, proposals=[Path(p) for p in proposal_files] or None
+        )
+        if fmt == "table":
+            rows = table_rows(scores)
+            print_rows(rows, ["document", "curated", "proposed", "subject", "object", "relation", "claim",
+                              "polarity", "modality"], "table")
+            click.echo("(precision / recall, %; polarity: the negative class; modality: the non-asserted ones)")
+        else:
+            print_rows([s.to_dict() for s in scores], ["document", "proposals", "curated", "aligned"], fmt)
+        return
+    if proposal_files or documents:
+        raise InputError("--proposals and --document go with --evaluate")
+    if not document:
+        raise InputError("name the DOCUMENT to propose claims for (or use --evaluate)")
+    proposal = propose(document, corpus=corpus, all_sentences=all_sentences)
+    text = proposal.to_yaml()
+    if output:
+        out = Path(output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        click.echo(
+            f"wrote {output}: {len(proposal.claims)} proposed claims, {len(proposal.skips)} proposed skips, "
+            f"{len(proposal.unknown)} unknown entities, from {proposal.proposed_sentences} of "
+            f"{proposal.sentences} sentences",
+            err=True,
+        )
+    else:
+        click.echo(text, nl=False)
+
+
 @main.command(name="build")
 @click.option("--output", "out_dir", type=click.Path(file_okay=False), help="Build folder (default build/).")
 @corpus_option

@@ -34,6 +34,13 @@ def _inside_union(start: int, end: int, spans: list[tuple[int, int]], text: str)
     return all(c or text[start + i].isspace() for i, c in enumerate(covered))
 
 
+def is_covered(start: int, end: int, claims: list[tuple[int, int]], skips: list[tuple[int, int]], text: str) -> bool:
+    """Whether a sentence is covered: a claim anchor overlaps it, or skips cover all of its characters."""
+    if any(s < end and start < e for s, e in claims):
+        return True
+    return _inside_union(start, end, skips, text)
+
+
 def coverage(curation: Curation, corpus: Corpus) -> list[DocumentCoverage]:
     """Coverage of every registered document."""
     out = []
@@ -43,11 +50,8 @@ def coverage(curation: Curation, corpus: Corpus) -> list[DocumentCoverage]:
         skips = sorted((s.anchor.start, s.anchor.end) for s in curation.skips if s.anchor.document == doc_id)
         uncovered = []
         for start, end in doc.sentences:
-            if any(s < end and start < e for s, e in claims):
-                continue
-            if _inside_union(start, end, skips, doc.text):
-                continue
-            uncovered.append((start, end))
+            if not is_covered(start, end, claims, skips, doc.text):
+                uncovered.append((start, end))
         n = len(doc.sentences)
         out.append(DocumentCoverage(doc_id, n, n - len(uncovered), uncovered))
     return out

@@ -101,14 +101,19 @@ CLAIM_FIELDS = {
     "paraphrase",
     "note",
     "conflicts_with",
+    "status",
+    "proposal",
 }
 CLAIM_REQUIRED = ("id", "subject", "predicate", "modality", "party", "evidence", "anchor", "paraphrase")
-SKIP_FIELDS = {"id", "anchor", "reason", "note"}
+SKIP_FIELDS = {"id", "anchor", "reason", "note", "status", "proposal"}
 EVIDENCE_FIELDS = {"type", "studies", "patients", "follow_up"}
 DOCUMENT_FIELDS = {"id", "file", "sha256", "title", "publisher", "kind", "speaker", "url"}
 PARTY_FIELDS = {"label", "kind", "speaker", "reference"}
 REFERENCE_FIELDS = {"label", "url", "identifier"}
-FILE_FIELDS = {"document", "parties", "references", "claims", "skip"}
+FILE_FIELDS = {"document", "parties", "references", "claims", "skip", "unknown_entities"}
+#: review status of a claim or skip made by ``msc-graph propose``: 'proposed' is refused (nothing enters the
+#: graph unreviewed); 'accepted' (taken unchanged) and 'edited' (changed in review) are kept for counting
+STATUSES = ("proposed", "accepted", "edited")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -199,6 +204,22 @@ def load_documents(path: Path, corpus: Corpus | None, problems: _Collector) -> d
 
 
 # ------------------------------------------------------------------ claim files
+
+
+def _check_status(record: dict, problems: _Collector, where: str, claim: str | None, kind: str) -> None:
+    """Refuse a record still marked ``status: proposed``; check the status and proposal fields."""
+    status = record.get("status")
+    if status is not None and status not in STATUSES:
+        problems.add(f"status {status!r} is not one of {', '.join(STATUSES)}", where=where, claim=claim)
+    elif status == "proposed":
+        problems.add(
+            f"{kind} is still proposed (status: proposed) and has not been reviewed; check it against the text, "
+            "then set status: accepted or edited (or delete the record)",
+            where=where,
+            claim=claim,
+        )
+    if record.get("proposal") is not None and not isinstance(record["proposal"], dict):
+        problems.add("proposal must be a mapping (the notes msc-graph propose wrote)", where=where, claim=claim)
 
 
 class _FileReader:
@@ -324,6 +345,11 @@ class _FileReader:
             if not sid or not _ID.match(str(sid)):
                 self.problems.add("skip entry needs an id of lowercase letters, digits and hyphens", where=where)
                 continue
+            if record.get("status") is not None or record.get("proposal") is not None:
+                before = len(self.problems.problems)
+                _check_status(record, self.problems, _where(path, record, "status"), None, f"skip {sid}")
+                if len(self.problems.problems) > before:
+                    continue
             reason = record.get("reason")
             if reason not in SKIP_REASONS:
                 self.problems.add(
@@ -360,6 +386,7 @@ class _FileReader:
         if not cid or not _ID.match(str(cid)):
             self.problems.add("claim needs an id of lowercase letters, digits and hyphens", where=where)
             return None
+        _check_status(record, self.problems, _where(path, record, "status"), claim, "claim")
         missing = [k for k in CLAIM_REQUIRED if record.get(k) in (None, "", [])]
         if missing:
             provenance = {"party", "anchor", "paraphrase", "evidence"} & set(missing)

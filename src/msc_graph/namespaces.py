@@ -116,6 +116,18 @@ _MSC_TERMS = [
     "identifier",
     "partyKind",
     "skipReason",
+    # cue vocabulary of msc-graph propose (ontology/cues.ttl)
+    "relationCue",
+    "inverseRelationCue",
+    "proposalSubjectCategory",
+    "proposalObjectCategory",
+    "proposalSameCategory",
+    "precedingCue",
+    "followingCue",
+    "pseudoCue",
+    "excludedLibraryCue",
+    "reportingCue",
+    "terminationCue",
 ]
 _OA_TERMS = ["SpecificResource", "TextPositionSelector", "hasSource", "hasSelector", "hasTarget", "start", "end"]
 _RDF_NAMES = ("MSC", "OA", "OBO", "STATEMENT", "ASSERTION", "DOCUMENT", "PARTY", "REFERENCE", "SKIP", "HAS_EVIDENCE")
