@@ -146,3 +146,39 @@ def test_cli_build_reports_counts(project):
     result = run_cli(project, "build")
     assert result.returncode == 0, result.stderr
     assert "5 assertions" in result.stdout
+
+
+def test_a_denial_about_a_general_class_or_stage_meets_the_claims_it_covers(tmp_path):
+    """'Stem cells cannot rebuild cartilage in bone-on-bone joints' (t001-c003: stem cell, severe stage)
+    conflicts with 'marrow MSCs regrow cartilage in severe arthritis' (a subclass, the same stage)
+    without a curator's link; not with a claim about another stage, and a denial about a subclass
+    never meets a claim about its superclass."""
+    from fixture_project import anchor, default_claims
+
+    claims = default_claims()
+    del claims["f002_beta"]["claims"][0]["conflicts_with"]
+    other = dict(claims["f002_beta"]["claims"][0])
+    claims["f002_beta"]["claims"] += [
+        dict(other, id="t002-c003", subject="MSC", context={"stage": "mild stage"},
+             anchor=anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
+             paraphrase="Fixture: a regrowth claim in mild disease."),
+        dict(other, id="t002-c004", subject="MSC", context={},
+             anchor=anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
+             paraphrase="Fixture: a regrowth claim with no stage."),
+    ]
+    project = make_project(tmp_path, claims)
+    curation, _ = load_curation(project.ontology, corpus=Corpus(project.corpus))
+    ids = {a.id: a.statement.id for a in curation.assertions}
+    pairs = conflicts(curation, load_ontology(project.ontology))
+    denial = ids["t001-c003"]
+    assert tuple(sorted((denial, ids["t002-c001"]))) in pairs  # subclass, same stage
+    assert tuple(sorted((denial, ids["t002-c004"]))) in pairs  # subclass, stage not given
+    assert tuple(sorted((denial, ids["t002-c003"]))) not in pairs  # another stage
+
+    narrow = default_claims()
+    del narrow["f002_beta"]["claims"][0]["conflicts_with"]
+    narrow["f001_alpha"]["claims"][2]["subject"] = "bone marrow MSC"  # the denial is about a subclass ...
+    narrow["f002_beta"]["claims"][0]["subject"] = "MSC"  # ... the claim about its superclass
+    project = make_project(tmp_path / "narrow", narrow)
+    curation, _ = load_curation(project.ontology, corpus=Corpus(project.corpus))
+    assert conflicts(curation, load_ontology(project.ontology)) == set()

@@ -63,6 +63,18 @@ def test_claims_filters(project, option, value, expected):
     assert {r["claim"] for r in json.loads(result.stdout)} == expected
 
 
+def test_absence_of_evidence_is_listed_and_queryable_apart_from_denials(tmp_path):
+    from fixture_project import default_claims, make_project
+
+    claims = default_claims()
+    claims["f002_beta"]["claims"][1].update(modality="not-reported", cue="no ... reported")
+    project = make_project(tmp_path, claims)
+    absent = json.loads(run_cli(project, "claims", "--modality", "not-reported", "--format", "json").stdout)
+    assert [(r["claim"], r["modality"], r["polarity"]) for r in absent] == [("t002-c002", "not-reported", "positive")]
+    negated = json.loads(run_cli(project, "claims", "--modality", "negated", "--format", "json").stdout)
+    assert {r["claim"] for r in negated} == {"t001-c003"}
+
+
 def test_claims_unknown_filter_value_exits_2(project):
     result = run_cli(project, "claims", "--subject", "bone marow MSC")
     assert result.returncode == 2 and "did you mean" in result.stderr

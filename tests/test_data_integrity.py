@@ -75,3 +75,12 @@ def test_every_document_is_fully_covered():
     for result in coverage(curation(), corpus):
         uncovered = [corpus.document(result.document).text[s:e][:80] for s, e in result.uncovered]
         assert uncovered == [], result.document
+
+
+def test_every_claim_fits_its_relation_and_keeps_its_scope():
+    """The curated claims pass the kind and scope rules of `msc-graph check` (one line per claim)."""
+    from msc_graph.check import check_relation_kinds, check_scope
+
+    onto = load_ontology()
+    assert check_relation_kinds(curation(), onto) == []
+    assert check_scope(curation(), onto) == []

@@ -84,3 +84,26 @@ def test_every_obo_term_exists_with_its_exact_label(onto):
 def test_every_project_term_is_defined(onto):
     missing = [t.curie for t in onto.terms.values() if t.curie.startswith("msc:") and t.category and not t.definition]
     assert missing == []
+
+
+def test_the_guide_relation_table_is_the_ontology_s():
+    """docs/curation.md's relation table is generated from ontology/msc.ttl (kinds, signs, uses);
+    regenerate it with `msc-graph relations --update docs/curation.md` when the ontology changes."""
+    from msc_graph.ontology import RELATION_TABLE_END, RELATION_TABLE_START, relation_table
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "curation.md").read_text(encoding="utf-8")
+    in_guide = guide.split(RELATION_TABLE_START, 1)[1].split(RELATION_TABLE_END, 1)[0].strip()
+    assert in_guide == relation_table().strip(), "run: msc-graph relations --update docs/curation.md"
+    assert "`increases_quantity` | indirectly positively regulates quantity of | RO:0011024 | +" in in_guide
+
+
+def test_every_claim_relation_says_what_it_connects(onto):
+    """Each relation has subject kinds (and, unless its object is a value, object kinds), every
+    category an upper kind, and the upper kinds are the five disjoint classes."""
+    assert set(onto.kinds) == {"material", "process", "quality", "disease", "information"}
+    assert set(onto.category_kinds) == set(onto.categories)
+    for pred in onto.predicates.values():
+        assert pred.subject_kinds, pred.key
+        assert pred.literal or pred.object_kinds, pred.key
+    assert onto.predicates["has_part"].curie == "BFO:0000051" and onto.predicates["part_of"].curie == "BFO:0000050"
+    assert onto.kind_of("CHEBI:17303") == "material" and onto.kind_of("msc:StemCellTherapy") == "process"

@@ -260,3 +260,41 @@ def test_viz_cli(project, tmp_path):
     assert result.returncode == 2 and "choose one view" in result.stderr
     result = run_cli(project, "viz", "--entity", "IL-1O", "-o", str(out))
     assert result.returncode == 2 and "did you mean" in result.stderr
+
+
+def test_absence_of_evidence_is_drawn_apart_from_negation(browser, tmp_path, monkeypatch):
+    """A statement reported only as 'none reported' is a dotted amber edge with a circle end labelled
+    'no evidence', never the red bar of a denial; its panel says it is neither claimed nor denied."""
+    import msc_graph
+    from fixture_project import anchor, default_claims, make_project
+
+    claims = default_claims()
+    claims["f002_beta"]["claims"].append(
+        {
+            "id": "t002-c003",
+            "subject": "bone marrow MSC",
+            "predicate": "has_risk",
+            "object": "tumor formation",
+            "modality": "not-reported",
+            "cue": "no ... reported",
+            "party": "publisher",
+            "evidence": "ECO:0000204",
+            "anchor": anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
+            "paraphrase": "Fixture: no tumour after marrow MSCs has been reported.",
+        }
+    )
+    fresh = make_project(tmp_path / "p", claims)
+    monkeypatch.setenv("MSC_GRAPH_ROOT", str(fresh.root))
+    kg = msc_graph.load(build_dir=fresh.build, corpus=fresh.corpus)
+    page, log = open_page(browser, kg.view().write(tmp_path / "absent.html"))
+    absent, negated = _statement_of(kg, "t002-c003"), _statement_of(kg, "t001-c003")
+    edge = page.evaluate("id => mscGraph.edges.get(id)", absent)
+    assert edge["label"].startswith("no evidence: ")
+    assert edge["arrows"]["to"]["type"] == "circle" and edge["dashes"]
+    denial = page.evaluate("id => mscGraph.edges.get(id)", negated)
+    assert denial["label"].startswith("NOT ") and denial["arrows"]["to"]["type"] == "bar"
+    assert str(edge["color"]) != str(denial["color"])
+    page.evaluate("id => mscGraph.showEdge(id)", absent)
+    details = page.inner_text("#details")
+    assert details.startswith("no evidence: ") and "absence of evidence" in details and "NOT" not in details
+    assert log["errors"] == []

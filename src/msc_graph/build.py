@@ -54,6 +54,8 @@ def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
 
     * the same subject, predicate and object with opposite polarity on compatible context;
     * the same subject and object, opposite-sign predicates, same polarity, compatible context;
+    * a denial about a general class or a stage and an affirmation about a subclass or the same
+      stage (:func:`general_denials`);
     * a curator's ``conflicts_with`` between two assertions.
 
     Only statements that some document claims (an assertion whose modality affirms or denies it)
@@ -76,6 +78,7 @@ def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
                 same_relation = a.predicate == b.predicate
                 if (same_relation and a.polarity != b.polarity) or (sign_a * sign_b == -1 and a.polarity == b.polarity):
                     pairs.add(tuple(sorted((a.id, b.id))))  # type: ignore[arg-type]
+    pairs |= general_denials(statements.values(), onto)
     by_claim = {a.id: a for a in curation.assertions}
     for a in curation.assertions:
         for other in a.conflicts_with:
@@ -83,6 +86,52 @@ def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
                 continue
             if by_claim[other].statement.id != a.statement.id:
                 pairs.add(tuple(sorted((a.statement.id, by_claim[other].statement.id))))  # type: ignore[arg-type]
+    return pairs
+
+
+def general_denials(statements, onto: Ontology) -> set[tuple[str, str]]:
+    """Pairs of a denial and an affirmation it covers: the same relation, the denial's subject and
+    object the same as or superclasses of the affirmation's, and every context key set on both
+    sides the same or, for terms, more general on the denial's side (a denial in severe arthritis
+    covers a claim in severe knee osteoarthritis; a denial with no stage covers every stage).
+
+    "Stem cells cannot regrow cartilage in bone-on-bone arthritis" thus meets "bone marrow MSCs
+    regrow cartilage" (no stage: it may be about severe disease) and "... in severe disease", but not
+    "... in mild disease", and a denial about bone marrow MSCs never meets a claim about all MSCs.
+    """
+
+    ancestors: dict[str, set[str]] = {}
+
+    def covers(general: str | None, specific: str | None) -> bool:
+        if general == specific:
+            return True
+        if general is None or specific is None:
+            return False
+        if specific not in ancestors:
+            ancestors[specific] = set(onto.ancestors(specific))
+        return general in ancestors[specific]
+
+    def context_covers(denial: Statement, claim: Statement) -> bool:
+        mine = claim.context.as_dict()
+        return all(key not in mine or covers(value, mine[key]) for key, value in denial.context.items())
+
+    denials = [st for st in statements if st.polarity == "negative"]
+    pairs: set[tuple[str, str]] = set()
+    if not denials:
+        return pairs
+    by_predicate: dict[str, list[Statement]] = {}
+    for st in statements:
+        if st.polarity == "positive":
+            by_predicate.setdefault(st.predicate, []).append(st)
+    for denial in denials:
+        for claim in by_predicate.get(denial.predicate, []):
+            if (
+                covers(denial.subject, claim.subject)
+                and covers(denial.object, claim.object)
+                and denial.object_value == claim.object_value
+                and context_covers(denial, claim)
+            ):
+                pairs.add(tuple(sorted((denial.id, claim.id))))  # type: ignore[arg-type]
     return pairs
 
 

@@ -339,6 +339,35 @@ def build_command(out_dir: str | None, corpus_path: str | None) -> None:
     )
 
 
+@main.command(name="relations")
+@click.option(
+    "--update",
+    "update",
+    type=click.Path(dir_okay=False, exists=True),
+    help="Rewrite the generated relation table inside this Markdown file (docs/curation.md).",
+)
+@handle_errors
+def relations_command(update: str | None) -> None:
+    """The claim relations with their kinds and signs, as a Markdown table read from the ontology."""
+    from pathlib import Path
+
+    from .errors import InputError
+    from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, relation_table
+
+    table = relation_table()
+    if update is None:
+        click.echo(table, nl=False)
+        return
+    path = Path(update)
+    text = path.read_text(encoding="utf-8")
+    if RELATION_TABLE_START not in text or RELATION_TABLE_END not in text:
+        raise InputError(f"{path}: no generated relation table (the markers {RELATION_TABLE_START!r} ... are missing)")
+    head, rest = text.split(RELATION_TABLE_START, 1)
+    _, tail = rest.split(RELATION_TABLE_END, 1)
+    path.write_text(f"{head}{RELATION_TABLE_START}\n{table}{RELATION_TABLE_END}{tail}", encoding="utf-8")
+    click.echo(f"updated the relation table in {path}")
+
+
 @main.command(name="check")
 @click.option("--no-hermit", is_flag=True, help="Skip the HermiT consistency check (needs Java).")
 @click.option(
@@ -386,7 +415,7 @@ endpoint_option = click.option(
 @click.option("--party", help="Credited party (substring of its label, e.g. 'Kong').")
 @click.option(
     "--speaker",
-    help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, review-summary, reader-comment).",
+    help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, review-summary, reader-comment, news-report).",
 )
 @click.option("--modality", type=click.Choice(["asserted", "hedged", "negated", "questioned", "not-reported", "superseded"]))
 @click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")

@@ -497,6 +497,44 @@ def _keys(graph, node, prop, keys: dict[str, str]) -> list[str]:
     return sorted(keys[str(o)] for o in graph.objects(node, prop) if str(o) in keys)
 
 
+RELATION_TABLE_START = "<!-- relation table: generated from ontology/msc.ttl by `msc-graph relations`; do not edit -->"
+RELATION_TABLE_END = "<!-- end of the generated relation table -->"
+
+
+def relation_table(directory: Path | None = None) -> str:
+    """The claim relations as a Markdown table (key, relation, IRI, sign, subject and object kinds,
+    use), read from the ontology, for the modelling guide. A test compares it with docs/curation.md."""
+    from rdflib import RDFS, SKOS, URIRef
+
+    from .namespaces import OBO
+
+    onto = load_ontology(directory)
+    graph = tbox_graph(directory)
+    sign = {1: "+", -1: "−", 0: "0"}
+    rows = [
+        "| key | relation | IRI | sign | subject | object | use for |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    every = set(onto.kinds)
+    for pred in sorted(onto.predicates.values(), key=lambda p: (p.literal, p.key)):
+        node = URIRef(pred.iri)
+        note = graph.value(node, SKOS.scopeNote) or graph.value(node, OBO["IAO_0000115"]) or ""
+
+        def kinds(values: tuple[str, ...]) -> str:
+            return "any" if set(values) >= every else ", ".join(values) or "any"
+
+        subject = kinds(pred.subject_kinds)
+        obj = "a value" if pred.literal else kinds(pred.object_kinds)
+        if pred.same_kind:
+            obj += " (same kind as the subject)"
+        note = " ".join(str(note).split()).replace("|", "/")
+        rows.append(
+            f"| `{pred.key}` | {graph.value(node, RDFS.label) or pred.label} | {pred.curie} | {sign.get(pred.sign, pred.sign)} "
+            f"| {subject} | {obj} | {note} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
 def entity_terms(onto: Ontology) -> Iterable[Term]:
     """Terms that claims may use: those with a category."""
     return (t for t in onto.terms.values() if t.category is not None)

@@ -38,6 +38,11 @@ CATEGORY_STYLE: dict[str, tuple[str, str, int]] = {
 }
 OTHER_STYLE = ("#aaaaaa", "square", 6)
 POSITIVE, NEGATIVE, UNSIGNED = "#2e7d32", "#c62828", "#546e7a"
+#: statements no document claims: absence of evidence ("none reported") and views reported as abandoned;
+#: drawn dotted with a circle end, never like a denial (red, bar end)
+NO_EVIDENCE, SUPERSEDED = "#f9a825", "#8d6e63"
+#: the prefix of the edge label for a statement that only these modalities report
+UNCLAIMED_PREFIX = {"not-reported": "no evidence: ", "superseded": "superseded: ", "questioned": "asked: "}
 MAX_NODES = 5000
 PHYSICS_LIMIT = 300  # above this, a precomputed layout and no physics
 
@@ -199,6 +204,14 @@ def graph_view(
         width = 1 + 2 * len(e.documents)
         arrows = {"to": {"enabled": True, "type": "bar" if negative else "arrow"}}
         label = ("NOT " if negative else "") + e.predicate.replace("_", " ")
+        # a statement that no document claims (only reported as unevidenced, abandoned or asked)
+        unclaimed = next(
+            (m for m in UNCLAIMED_PREFIX if not any(onto.claims_it(x) for x in modalities) and m in modalities), None
+        )
+        if unclaimed is not None:
+            colour = {"not-reported": NO_EVIDENCE, "superseded": SUPERSEDED}.get(unclaimed, colour)
+            arrows = {"to": {"enabled": True, "type": "circle"}} if unclaimed != "questioned" else arrows
+            label = UNCLAIMED_PREFIX[unclaimed] + label
         net.add_edge(
             e.subject,
             e.object,
@@ -206,7 +219,7 @@ def graph_view(
             label=label,
             color=colour,
             width=width,
-            dashes=hedged,
+            dashes=[1, 5] if unclaimed in ("not-reported", "superseded") else hedged,
             arrows=arrows,
             font={"size": 11, "align": "middle"},
         )
@@ -215,6 +228,7 @@ def graph_view(
             "object": onto.terms[e.object].label if e.object in onto.terms else e.object,
             "predicate": e.predicate,
             "polarity": e.polarity,
+            "unclaimed": unclaimed,
             "context": {k: (onto.terms[v].label if v in onto.terms else v) for k, v in e.context.items()},
             "condition": e.context.get("condition"),
             "conflicts": sorted(conflicts.get(e.statement, ())),
@@ -267,6 +281,7 @@ def graph_view(
             "object": step.object_label,
             "predicate": step.predicate,
             "polarity": "positive",
+            "unclaimed": None,
             "context": {},
             "condition": None,
             "conflicts": [],
@@ -417,6 +432,13 @@ _TEMPLATE = """<!DOCTYPE html>
   var data = JSON.parse(document.getElementById("msc-data").textContent);
   function el(tag, text, cls) { var e = document.createElement(tag); if (text != null) e.textContent = String(text);
     if (cls) e.className = cls; return e; }
+  var UNCLAIMED = {"not-reported": "absence of evidence: the document says no report or evidence of this exists; it neither claims nor denies it",
+                   "superseded": "a view the document reports as past or abandoned, without claiming it",
+                   "questioned": "asked, neither claimed nor denied"};
+  var PREFIX = {"not-reported": "no evidence: ", "superseded": "superseded: ", "questioned": "asked: "};
+  function statementText(d) {
+    return (d.unclaimed ? PREFIX[d.unclaimed] : "") + d.subject + " " + (d.polarity === "negative" ? "NOT " : "") +
+      d.predicate + " " + d.object; }
   document.getElementById("title").textContent = data.title;
   if (data.explanation) document.getElementById("explanation").textContent = data.explanation;
   if (!data.focused) document.getElementById("only-wrap").style.display = "none";
@@ -430,7 +452,7 @@ _TEMPLATE = """<!DOCTYPE html>
   });
   data.edges.forEach(function (e) {
     var d = data.edgeData[e.id], box = el("div");
-    box.appendChild(el("b", d.subject + " " + (d.polarity === "negative" ? "NOT " : "") + d.predicate + " " + d.object));
+    box.appendChild(el("b", statementText(d)));
     box.appendChild(el("div", d.assertions.length + " assertion(s) in " +
       new Set(d.assertions.map(function (a) { return a.document; })).size + " document(s)", "muted"));
     e.title = box; e.originalColor = e.color; e.originalWidth = e.width;
@@ -446,6 +468,8 @@ _TEMPLATE = """<!DOCTYPE html>
     sw.style.background = l.colour; s.appendChild(sw); s.appendChild(document.createTextNode(l.category + " (" + l.shape + ")"));
     legend.appendChild(s); });
   [["#2e7d32", "increases / positive"], ["#c62828", "NOT: negated statement (bar end)"], ["#546e7a", "unsigned"],
+   ["#f9a825", "no evidence: the document says none is reported (dotted, circle end; not a denial)"],
+   ["#8d6e63", "superseded: a view the document reports as abandoned (dotted)"],
    [null, "dashed: hedged only; width: number of documents"]].forEach(function (p) {
     var s = el("span"); if (p[0]) { var sw = el("span", null, "swatch"); sw.style.background = p[0]; s.appendChild(sw); }
     s.appendChild(document.createTextNode(p[1])); legend.appendChild(s); });
@@ -518,7 +542,8 @@ _TEMPLATE = """<!DOCTYPE html>
   }
   function showEdge(id) {
     var d = data.edgeData[id], box = document.getElementById("details"); box.replaceChildren();
-    box.appendChild(el("h3", d.subject + " " + (d.polarity === "negative" ? "NOT " : "") + d.predicate + " " + d.object));
+    box.appendChild(el("h3", statementText(d)));
+    if (d.unclaimed) box.appendChild(el("div", UNCLAIMED[d.unclaimed], "muted"));
     var ctx = Object.keys(d.context).map(function (k) { return k + ": " + d.context[k]; }).join("; ");
     if (ctx) box.appendChild(el("div", "context: " + ctx, "muted"));
     if (d.conflicts.length) box.appendChild(el("div", "conflicts with " + d.conflicts.length + " other statement(s)"));
