@@ -5,7 +5,7 @@
 Generates a synthetic claim graph in msc-graph's real model (deterministic by --seed), then
 measures, each heavy step in its own process so that peak memory is per step:
 
-* load: msc-graph's on-disk store (``msc_graph.store.load_ntriples``) against a raw
+* load: msc-graph's on-disk store (``msc_graph.sparql.embedded.load_ntriples``) against a raw
   pyoxigraph bulk load of the same triples;
 * peak memory of loading and of querying;
 * every named query's median latency (parameters chosen from the synthetic data);
@@ -80,7 +80,7 @@ def child_lines(task: str, *args: str, timeout: float) -> list[dict]:
 
 
 def task_load_msc(nt: str, location: str) -> dict:
-    from msc_graph.store import load_ntriples
+    from msc_graph.sparql.embedded import load_ntriples
 
     start = time.perf_counter()
     load_ntriples(Path(nt), Path(location))
@@ -101,8 +101,8 @@ def _synthetic_kg(location: str):
     import pyoxigraph as ox
 
     from msc_graph.graph import KnowledgeGraph
-    from msc_graph.ontology import ontology_from_store
-    from msc_graph.paths import queries_dir
+    from msc_graph.sparql.vocabulary import ontology_from_store
+    from msc_graph.project import queries_dir
 
     store = ox.Store.read_only(location)
     kg = KnowledgeGraph(store=store, ontology=None, queries_dir=queries_dir())  # type: ignore[arg-type]
@@ -187,9 +187,9 @@ def task_rdflib(nt: str, names: str, bound: str) -> dict:
 
     from msc_graph.graph import KnowledgeGraph
     from msc_graph.namespaces import PREFIXES, iri_to_curie
-    from msc_graph.ontology import ontology_from_store
-    from msc_graph.paths import queries_dir
-    from msc_graph.queries import bind_params, get_query
+    from msc_graph.sparql.vocabulary import ontology_from_store
+    from msc_graph.project import queries_dir
+    from msc_graph.sparql.named import bind_params, get_query
 
     limit = float(bound)
 
@@ -277,7 +277,7 @@ def miss_reasons(report: dict) -> None:
     """Attach to every missed target the cause, from this run's own figures where they show it
     (rows returned and time per row, whole-graph questions) and otherwise the cause measured
     with Oxigraph's query explanations (``oxigraph query --explain --stats``)."""
-    from msc_graph.queries import get_query
+    from msc_graph.sparql.named import get_query
 
     targets = report["targets"]
     queries = targets["every_named_query_median_le_1s"]
@@ -346,9 +346,9 @@ def main() -> None:
         print(json.dumps(globals()[f"task_{task.replace('-', '_')}"](*rest)))
         return
 
-    from msc_graph.build import sorted_ntriples
+    from msc_graph.io import sorted_ntriples
     from msc_graph.ontology import tbox_graph
-    from msc_graph.queries import load_queries
+    from msc_graph.sparql.named import load_queries
     from msc_graph.synthetic import generate
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="msc-bench-"))

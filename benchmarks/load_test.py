@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from sparql_servers import oxigraph_server  # noqa: E402
 
 import msc_graph  # noqa: E402
-from msc_graph.remote import prefix_block  # noqa: E402
+from msc_graph.sparql.text import prefix_block  # noqa: E402
 
 QUERIES = [
     "SELECT (COUNT(?a) AS ?n) WHERE { ?a a msc:Assertion }",

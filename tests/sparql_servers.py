@@ -20,7 +20,7 @@ def free_port() -> int:
 @contextmanager
 def oxigraph_server(env: dict[str, str] | None = None, *, timeout: float = 5):
     """`msc-graph serve` on a free loopback port; yields the query URL."""
-    from msc_graph.server import wait_until_ready
+    from msc_graph.serve import wait_until_ready
 
     port = free_port()
     proc = subprocess.Popen(

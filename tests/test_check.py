@@ -9,7 +9,8 @@ from fixture_project import default_claims, make_project
 from helpers import run_cli
 from rdflib import Literal, URIRef
 
-from msc_graph.build import canonical_graph, compile_graph, rdf_xml
+from msc_graph.compile import compile_graph
+from msc_graph.io import canonical_graph, rdf_xml
 from msc_graph.check import check_hermit, check_shacl, copied_run, run_check
 from msc_graph.corpus import Corpus
 from msc_graph.namespaces import ASSERTION, MSC

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import run_cli
 
-from msc_graph.queries import load_queries
+from msc_graph.sparql.named import load_queries
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 

@@ -125,7 +125,7 @@ def test_absence_of_evidence_and_superseded_views_claim_nothing(tmp_path):
     direct edge nor take part in a conflict: only affirming and denying assertions do."""
     from rdflib import Graph, URIRef
 
-    from msc_graph.build import compile_abox, conflicts
+    from msc_graph.compile import compile_abox, conflicts
     from msc_graph.namespaces import curie_to_iri
     from msc_graph.ontology import load_ontology
 

@@ -69,7 +69,7 @@ def test_every_registered_document_matches_the_corpus():
 
 
 def test_every_document_is_fully_covered():
-    from msc_graph.coverage import coverage
+    from msc_graph.curation import coverage
 
     corpus = Corpus(CORPUS)
     for result in coverage(curation(), corpus):

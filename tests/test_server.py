@@ -88,7 +88,7 @@ def test_updates_are_refused(endpoint):
 
 
 def test_a_truncated_answer_is_never_taken_as_complete():
-    from msc_graph.remote import parse_results
+    from msc_graph.sparql.remote import parse_results
 
     # the exact body the Oxigraph server 0.5 sent (HTTP 200) when it cancelled a query at its timeout
     body = b'{"head":{"vars":["a"]},"results":{"bindings":[The SPARQL operation has been cancelled'

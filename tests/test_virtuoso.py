@@ -19,8 +19,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 @pytest.fixture(scope="module")
 def kgs(tmp_path_factory):
-    from msc_graph import virtuoso
-    from msc_graph.paths import build_dir
+    from msc_graph.serve import virtuoso
+    from msc_graph.project import build_dir
 
     local = msc_graph.load(corpus=CORPUS if CORPUS.is_dir() else None)  # builds when stale
     with virtuoso.running(tmp_path_factory.mktemp("virtuoso"), build_dir()) as server:

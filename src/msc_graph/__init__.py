@@ -16,6 +16,7 @@ from .errors import (
 )
 from .graph import KnowledgeGraph, load
 from .model import Anchor, Assertion, Context, Document, Evidence, Statement, Term
+from .project import __version__
 from .results import Table
 
 __all__ = [
@@ -35,6 +36,6 @@ __all__ = [
     "Table",
     "Term",
     "UnknownTermError",
+    "__version__",
     "load",
 ]
-__version__ = "0.1.0"

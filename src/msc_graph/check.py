@@ -17,9 +17,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .compile import compile_abox
 from .corpus import Corpus
+from .curation import load_curation
 from .errors import CheckFailed, CurationError
-from .namespaces import BASE
+from .io import canonical_graph, rdf_xml
+from .namespaces import BASE, curie_to_iri, iri_to_curie
+from .ontology import load_ontology, tbox_graph
+from .project import ontology_dir
+from .reference import ReferenceTables
 
 COPY_WORDS = 8  # a paraphrase sharing this many consecutive words with its span is a copy
 
@@ -63,8 +69,6 @@ def check_shacl(graph, shapes_path: Path | None = None) -> list[str]:  # graph: 
     import pyshacl
     from rdflib import Graph
     from rdflib.namespace import SH
-
-    from .paths import ontology_dir
 
     shapes = Graph().parse(shapes_path or ontology_dir() / "shapes.ttl", format="turtle")
     conforms, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", advanced=True)
@@ -253,8 +257,6 @@ class KindAxioms:
     onto: object = None
 
     def explain(self, iri: str) -> str:
-        from .namespaces import iri_to_curie
-
         if iri in self.uses:
             return (
                 f"the reasoner cannot satisfy {self.uses[iri][0]}"
@@ -282,8 +284,6 @@ def kind_axioms(onto, curation=None):  # -> KindAxioms
     """The reasoner's view of the upper kinds: term ⊑ kind, and one class per claim end."""
     from rdflib import OWL, RDF, RDFS, BNode, Graph, URIRef
     from rdflib.collection import Collection
-
-    from .namespaces import curie_to_iri
 
     g = Graph()
     kind_iri = {key: URIRef(curie_to_iri(curie)) for key, curie in onto.kinds.items()}
@@ -373,8 +373,6 @@ def check_hermit(tbox_owl: bytes, explain=None) -> list[str]:
 
 
 def _uses_any(check_iri: str, term_iris: list[str]) -> bool:
-    from .namespaces import iri_to_curie
-
     local = check_iri[len(CHECK_NS) :].split("/")[0]
     return any(iri_to_curie(t).replace(":", "_") == local for t in term_iris)
 
@@ -383,12 +381,6 @@ def run_check(
     *, corpus: Corpus | None, reference_folder: Path | None, hermit: bool = True, ontology_directory: Path | None = None
 ) -> CheckReport:
     """Run every check and report; curation errors (bad input) are raised, not reported."""
-    from .build import canonical_graph, compile_abox, rdf_xml
-    from .curation import load_curation
-    from .ontology import load_ontology, tbox_graph
-    from .paths import ontology_dir
-    from .reference import ReferenceTables
-
     directory = ontology_directory or ontology_dir()
     report = CheckReport()
     onto = load_ontology(directory)

@@ -5,15 +5,29 @@ Exit codes: 0 success, 1 a check failed, 2 bad usage or input.
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 import click
 
-from .errors import CheckFailed, MscGraphError
+from .build import build
+from .check import require_ok, run_check
+from .corpus import Corpus
+from .curation import coverage, load_curation
+from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError
+from .graph import KnowledgeGraph, load
+from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, load_ontology, relation_table
+from .project import corpus_dir, reference_dir
+from .propose import evaluate, propose, table_rows
+from .results import Table
+from .serve import prepare_store, server_command
+from .sparql.named import bind_params, get_query, load_queries, parse_query_file
 
 FORMATS = click.Choice(["table", "json", "jsonl", "csv"])
 
@@ -53,8 +67,6 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str)
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     if fmt == "csv":
-        import csv
-
         writer = csv.DictWriter(sys.stdout, fieldnames=list(columns), extrasaction="ignore")
         writer.writeheader()
         for row in rows:
@@ -86,10 +98,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _corpus(path: str | None, *, required: bool = False):  # -> Corpus | None
-    from .corpus import Corpus
-    from .errors import EnvironmentProblem
-    from .paths import corpus_dir
+def _corpus(path: str | None, *, required: bool = False) -> Corpus | None:
 
     folder = corpus_dir(path)
     if folder is None or not folder.is_dir():
@@ -177,8 +186,6 @@ def sentences(document: str, fmt: str, corpus_path: str | None) -> None:
 @handle_errors
 def entities(text: str | None, category: str | None, fmt: str) -> None:
     """List ontology terms, optionally those whose label or synonym contains TEXT."""
-    from .ontology import load_ontology
-
     onto = load_ontology()
     rows = onto.search(text, category=category)
     if text and not rows:
@@ -194,8 +201,6 @@ def entities(text: str | None, category: str | None, fmt: str) -> None:
 @handle_errors
 def validate(corpus_path: str | None) -> None:
     """Validate the curated files only (fast): fields, terms, anchors, ids, provenance."""
-    from .curation import load_curation
-
     curation, _ = load_curation(corpus=_corpus(corpus_path))
     click.echo(
         f"ok: {len(curation.documents)} documents, {len(curation.assertions)} assertions, "
@@ -215,9 +220,6 @@ def _iter_lines(lines: Iterable[str]) -> None:
 @handle_errors
 def coverage_command(document: str | None, fmt: str, corpus_path: str | None) -> None:
     """Per document: the share of sentences covered by a claim or a skip, and every uncovered one."""
-    from .coverage import coverage
-    from .curation import load_curation
-
     corpus = _corpus(corpus_path, required=True)
     curation, _ = load_curation(corpus=corpus)
     results = coverage(curation, corpus)
@@ -282,11 +284,6 @@ def propose_command(
     Without --all-sentences, a curated document gets proposals only for the sentences that no
     claim or skip covers. Every proposal must be reviewed: build refuses status: proposed.
     """
-    from pathlib import Path
-
-    from .errors import InputError
-    from .propose import evaluate, propose, table_rows
-
     corpus = _corpus(corpus_path, required=True)
     if evaluate_:
         if document:
@@ -328,10 +325,6 @@ def propose_command(
 @handle_errors
 def build_command(out_dir: str | None, corpus_path: str | None) -> None:
     """Validate the ontology and claims and write the knowledge graph (Turtle, N-Triples, RDF/XML, JSON-LD)."""
-    from pathlib import Path
-
-    from .build import build
-
     result = build(Path(out_dir) if out_dir else None, corpus=_corpus(corpus_path))
     click.echo(
         f"built {result.directory}: {result.triples} triples, {result.statements} statements, "
@@ -349,11 +342,6 @@ def build_command(out_dir: str | None, corpus_path: str | None) -> None:
 @handle_errors
 def relations_command(update: str | None) -> None:
     """The claim relations with their kinds and signs, as a Markdown table read from the ontology."""
-    from pathlib import Path
-
-    from .errors import InputError
-    from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, relation_table
-
     table = relation_table()
     if update is None:
         click.echo(table, nl=False)
@@ -381,11 +369,6 @@ def relations_command(update: str | None) -> None:
 @handle_errors
 def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str | None) -> None:
     """Validate everything: curated files, anchors, SHACL shapes, OBO terms, paraphrases, HermiT."""
-    from pathlib import Path
-
-    from .check import require_ok, run_check
-    from .paths import reference_dir
-
     reference = Path(reference_path) if reference_path else reference_dir()
     report = run_check(corpus=_corpus(corpus_path), reference_folder=reference, hermit=not no_hermit)
     for note in report.notes:
@@ -396,9 +379,7 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
     click.echo("check: ok")
 
 
-def _kg(corpus_path: str | None = None, endpoint: str | None = None):
-    from .graph import load
-
+def _kg(corpus_path: str | None = None, endpoint: str | None = None) -> KnowledgeGraph:
     return load(corpus=corpus_path, endpoint=endpoint)
 
 
@@ -462,8 +443,6 @@ def claims_command(
 @handle_errors
 def queries_command(fmt: str) -> None:
     """List the named SPARQL queries with the question each answers and its parameters."""
-    from .queries import load_queries
-
     rows = [
         {"name": q.name, "question": q.question, "params": ", ".join(f"{p.name} ({p.type})" for p in q.params)}
         for q in load_queries().values()
@@ -483,11 +462,6 @@ def query_command(
     name_or_file: str, params: tuple[str, ...], help_query: bool, fmt: str, corpus_path, endpoint=None
 ) -> None:
     """Run a named query from queries/ (see `msc-graph queries`) or a .rq file, with bound parameters."""
-    from pathlib import Path
-
-    from .errors import InputError
-    from .queries import get_query, parse_query_file
-
     path = Path(name_or_file)
     query = parse_query_file(path) if path.suffix == ".rq" and path.exists() else get_query(name_or_file)
     if help_query:
@@ -503,8 +477,6 @@ def query_command(
         key, _, value = item.partition("=")
         values[key.strip().lstrip("?")] = value
     kg = _kg(corpus_path, endpoint)
-    from .queries import bind_params
-    from .results import Table
 
     columns, rows = kg.select(query.text, bind_params(query, values, kg))
     print_rows(Table(columns, rows).rows, columns, fmt)
@@ -609,8 +581,6 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     """Write an interactive, self-contained HTML graph (works with no network at all)."""
     chosen = [x for x in ((source or condition), document, entity) if x]
     if len(chosen) > 1:
-        from .errors import InputError
-
         raise InputError("choose one view: --source/--condition, --document or --entity")
     view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)
@@ -627,10 +597,6 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
 @handle_errors
 def serve_command(host: str, port: int, timeout: float, corpus_path) -> None:
     """Serve the knowledge graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server)."""
-    import os
-
-    from .server import prepare_store, server_command
-
     location = prepare_store(corpus=_corpus(corpus_path))
     click.echo(f"SPARQL endpoint: http://{host}:{port}/query  (query page: http://{host}:{port}/)", err=True)
     command = server_command(location, host, port, timeout)

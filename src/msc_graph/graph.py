@@ -13,14 +13,30 @@ import difflib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .build import ensure_built, read_network
+from .build import OUTPUTS as BUILD_OUTPUTS
 from .corpus import Corpus, resolve_document_name
 from .errors import QueryError, UnknownTermError
+from .explain import Explanation
+from .explain import explain as explain_question
+from .explain import explain_matrix as explain_pairs
 from .model import Term
+from .namespaces import curie_to_iri
 from .ontology import Ontology, load_ontology
-from .queries import NamedQuery, bind_params, get_query, load_queries
+from .project import build_dir as default_build_dir
+from .project import corpus_dir, ontology_dir, queries_dir
+from .render import GraphView, graph_view
 from .results import Table
+from .sparql.embedded import Embedded, open_store
+from .sparql.named import NamedQuery, bind_params, get_query, load_queries
+from .sparql.remote import RemoteEndpoint
+from .sparql.statements import fetch_projection
+from .sparql.text import query_file
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CLAIM_COLUMNS = [
     "claim",
@@ -59,15 +75,22 @@ class KnowledgeGraph:
     ontology: Ontology
     corpus: Corpus | None = None
     queries_dir: Path | None = None
-    endpoint: Any = None  # a RemoteEndpoint, when the graph lives on a SPARQL server
+    endpoint: RemoteEndpoint | None = None  # when the graph lives on a SPARQL server
     store_factory: Any = field(default=None, repr=False)  # opens the store on first use
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
-    def get_store(self):
+    def get_store(self) -> Any:
         """The embedded store, opened on first use (explanations from the cache never need it)."""
         if self.store is None and self.store_factory is not None:
             self.store = self.store_factory()
         return self.store
+
+    @property
+    def backend(self) -> Embedded | RemoteEndpoint:
+        """The query back end: the SPARQL endpoint, or the embedded store."""
+        if self.endpoint is not None:
+            return self.endpoint
+        return Embedded(opener=self.get_store)
 
     # ------------------------------------------------------------------ lookup
     def lookup(self, text: str, *, category: str | None = None) -> Term:
@@ -85,16 +108,13 @@ class KnowledgeGraph:
 
     @cached_property
     def document_ids(self) -> list[str]:
-        _, rows = self.select("SELECT ?d WHERE { ?d a msc:Document }")
+        _, rows = self.select(query_file("document-ids"))
         return sorted(r["d"].rsplit("/", 1)[-1] for r in rows)
 
     # ------------------------------------------------------------------ SPARQL
     def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
-        if self.endpoint is not None:
-            return self.endpoint.select(sparql, bindings)
-        from .store import run_select
-
-        return run_select(self.get_store(), sparql, bindings)
+        """Run a SPARQL SELECT (or ASK) with bound parameters; returns (columns, rows)."""
+        return self.backend.select(sparql, bindings)
 
     def queries(self) -> dict[str, NamedQuery]:
         return load_queries(self.queries_dir)
@@ -115,9 +135,7 @@ class KnowledgeGraph:
     def explain_matrix(self, sources: list[str], conditions: list[str], **options: Any) -> Table:
         """One row per source and condition: chains claimed whole by one document (and how many of
         those are about the source's own cells), composed chains, effects, the best claimed chain."""
-        from .explain import explain_matrix
-
-        return explain_matrix(self, sources, conditions, **options)
+        return explain_pairs(self, sources, conditions, **options)
 
     def query(self, name_or_sparql: str, /, **params: Any) -> Table:
         """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text."""
@@ -183,8 +201,6 @@ class KnowledgeGraph:
         keys = {v: k for k, v in self.ontology.values["SpeakerKind"].items()}
         modalities = {v: k for k, v in self.ontology.values["Modality"].items()}
         pred_keys = {p.curie: p.key for p in self.ontology.predicates.values()}
-        from .namespaces import curie_to_iri
-
         out = {
             "claim": row["claim"],
             "statement": row["statement"].rsplit("/", 1)[-1],
@@ -221,7 +237,7 @@ class KnowledgeGraph:
     def statement_count(self) -> int:
         """How many statements the graph holds (cached)."""
         if "statement_count" not in self._cache:
-            rows = self.select("SELECT (COUNT(?s) AS ?n) WHERE { ?s a msc:Statement }")[1]
+            rows = self.select(query_file("statement-count"))[1]
             self._cache["statement_count"] = int(rows[0]["n"])
         return self._cache["statement_count"]
 
@@ -233,11 +249,12 @@ class KnowledgeGraph:
         return table
 
     # ------------------------------------------------------------------ explanation
-    def network(self):
-        """The NetworkX projection of all claims (one edge per statement), cached."""
-        from .network import project
-
-        return project(self)
+    def network(self) -> nx.MultiDiGraph:
+        """The NetworkX projection of all claims (one edge per statement): the build's, else read
+        with SPARQL; kept for the session."""
+        if "network" not in self._cache:
+            self._cache["network"] = fetch_projection(self.select, self.ontology)
+        return self._cache["network"]
 
     def explain(
         self,
@@ -252,12 +269,10 @@ class KnowledgeGraph:
         composed: bool = True,
         strategy: str = "auto",
         budget: int | None = None,
-    ):
+    ) -> Explanation:
         """How ``source`` is claimed to affect ``condition``: a summary per document, the contested
         points, the denials and the ranked chains; see :func:`msc_graph.explain.explain`."""
-        from .explain import explain
-
-        return explain(
+        return explain_question(
             self,
             source,
             condition,
@@ -278,12 +293,10 @@ class KnowledgeGraph:
         condition: str | None = None,
         document: str | None = None,
         entity: str | None = None,
-        explanation=None,
+        explanation: Explanation | None = None,
         radius: int = 1,
-    ):
+    ) -> GraphView:
         """The interactive graph page (pyvis/vis-network), offline; shows inline in Jupyter."""
-        from .render import graph_view
-
         return graph_view(
             self,
             source=source,
@@ -320,14 +333,9 @@ def load(
     ``endpoint`` answers everything from a SPARQL 1.1 endpoint URL instead of the embedded
     store (explanations then fetch only the neighbourhood they need).
     """
-    from .paths import corpus_dir, queries_dir
-    from .store import open_store
-
     folder = corpus_dir(corpus)
     corpus_obj = Corpus(folder) if folder is not None and folder.is_dir() else None
     if endpoint is not None:
-        from .remote import RemoteEndpoint
-
         return KnowledgeGraph(
             store=None,
             ontology=load_ontology(),
@@ -339,24 +347,18 @@ def load(
         root = Path(root)
         build, onto_dir, queries = Path(build_dir) if build_dir else root / "build", root / "ontology", root / "queries"
     else:
-        from .paths import build_dir as default_build_dir
-        from .paths import ontology_dir
-
         build, onto_dir, queries = Path(build_dir) if build_dir else default_build_dir(), ontology_dir(), queries_dir()
-    from .artifacts import build_is_current, inputs_hash, read_network_cache
-
-    if rebuild and not build_is_current(build, onto_dir):
-        from .build import build as run_build
-
-        run_build(build, ontology_directory=onto_dir, corpus=corpus_obj)
+    if rebuild:
+        ensure_built(build, ontology_directory=onto_dir, corpus=corpus_obj)
+    onto = load_ontology(onto_dir)
     kg = KnowledgeGraph(
         store=None,
-        ontology=load_ontology(onto_dir),
+        ontology=onto,
         corpus=corpus_obj,
         queries_dir=queries,
-        store_factory=lambda: open_store(build, corpus=corpus_obj, rebuild=False, ontology_directory=onto_dir),
+        store_factory=lambda: open_store(build / BUILD_OUTPUTS["nt"]),
     )
-    network = read_network_cache(build, inputs_hash(onto_dir))
+    network = read_network(build, onto_dir, onto)
     if network is not None:
         kg._cache["network"] = network
     return kg

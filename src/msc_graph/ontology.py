@@ -7,14 +7,20 @@ raises :class:`~msc_graph.errors.UnknownTermError` with the nearest labels.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
+import os
+import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .errors import InputError, UnknownTermError
+from .errors import EnvironmentProblem, InputError, UnknownTermError
 from .model import ContextKey, Predicate, Term
+from . import namespaces
 from .namespaces import BASE, iri_to_curie, is_curie
+from .project import __version__, cache_dir, ontology_dir
 
 #: curation keys of the controlled value sets defined in msc.ttl, by the class they belong to
 VALUE_SETS = ("Modality", "Polarity", "SpeakerKind", "DocumentKind", "Valence")
@@ -288,9 +294,8 @@ def tbox_graph(directory: Path | None = None):  # -> rdflib.Graph
     """The TBox as one rdflib graph. Parse errors name the file and line."""
     import rdflib
 
-    from .paths import ontology_dir
-
     directory = directory or ontology_dir()
+    _require_tbox(directory)
     graph = rdflib.Graph()
     for path in ontology_files(directory):
         try:
@@ -301,29 +306,141 @@ def tbox_graph(directory: Path | None = None):  # -> rdflib.Graph
     return graph
 
 
-_CACHE: dict[Path, Ontology] = {}
+def _require_tbox(directory: Path) -> None:
+    if not (directory / "msc.ttl").is_file():
+        raise EnvironmentProblem(
+            f"no ontology in {directory} (msc.ttl is missing); set MSC_GRAPH_ROOT to a project folder "
+            "or reinstall msc-graph"
+        )
+
+
+#: bump when the cached term index changes shape (the cache is also keyed by the package version)
+CACHE_FORMAT = 2
+_MEMORY: dict[tuple[Path, str], Ontology] = {}
+
+
+def tbox_key(directory: Path) -> str:
+    """SHA-256 over the package version, the cache format and every TBox file (name and bytes):
+    the key of the term index built from them."""
+    h = hashlib.sha256(f"msc-graph {__version__} term index {CACHE_FORMAT}\n".encode())
+    for path in ontology_files(directory):
+        if path.exists():
+            h.update(path.name.encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def load_ontology(directory: Path | None = None) -> Ontology:
-    """Read the TBox into an :class:`Ontology` (cached per directory)."""
-    from .paths import ontology_dir
+    """The term index of the TBox in ``directory`` (default: the project's ``ontology/``).
 
+    The one constructor: it is kept in memory and in the user cache (``ontology/<key>.json``)
+    under a key made of the TBox files' bytes and the package version, so an edit to any TBox
+    file or an upgrade gives a fresh index at once, and nothing else writes or reads that cache.
+    """
     directory = (directory or ontology_dir()).resolve()
-    if directory in _CACHE:
-        return _CACHE[directory]
-    if directory == ontology_dir().resolve():  # the build's term index, when its TBox is current
-        from .artifacts import read_ontology_cache
-        from .paths import build_dir
+    _require_tbox(directory)
+    key = tbox_key(directory)
+    found = _MEMORY.get((directory, key))
+    if found is None:
+        found = _read_cache(key, directory)
+        if found is None:
+            found = _parse(directory)
+            _write_cache(key, found)
+        _MEMORY[(directory, key)] = found
+    return found
 
-        cached = read_ontology_cache(build_dir(), directory)
-        if cached is not None:
-            _CACHE[directory] = cached
-            return cached
+
+def _cache_path(key: str) -> Path:
+    return cache_dir() / "ontology" / f"{key}.json"
+
+
+def _write_cache(key: str, onto: Ontology) -> None:
+    """Write the term index to the user cache atomically (a read-only cache folder is not an error)."""
+    path = _cache_path(key)
+    data = {
+        "key": key,
+        "terms": [asdict(t) for t in sorted(onto.terms.values(), key=lambda t: t.curie)],
+        "predicates": [asdict(p) for p in sorted(onto.predicates.values(), key=lambda p: p.key)],
+        "values": onto.values,
+        "categories": onto.categories,
+        "evidence_rank": onto.evidence_rank,
+        "commercial": sorted(onto.commercial),
+        "problems": onto.problems,
+        "restrictions": {k: [list(p) for p in v] for k, v in sorted(onto.restrictions.items())},
+        "restriction_fillers": {k: list(v) for k, v in sorted(onto.restriction_fillers.items())},
+        "context": [asdict(k) for k in onto.context.values()],
+        "stance": onto.stance,
+        "strength": onto.strength,
+        "chain_signs": onto.chain_signs,
+        "caveat_relations": sorted(onto.caveat_relations),
+        "passable": sorted(onto.passable),
+        "source_categories": sorted(onto.source_categories),
+        "target_categories": sorted(onto.target_categories),
+        "start_relations": onto.start_relations,
+        "kinds": onto.kinds,
+        "category_kinds": onto.category_kinds,
+        "term_kinds": onto.term_kinds,
+    }
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError:
+        return
+
+
+def _read_cache(key: str, directory: Path) -> Ontology | None:
+    """The cached term index of this key, or None (missing, unreadable, or of another key)."""
+    path = _cache_path(key)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    try:
+        return Ontology(
+            terms={
+                t["curie"]: Term(**{**t, "synonyms": tuple(t["synonyms"]), "parents": tuple(t["parents"])})
+                for t in data["terms"]
+            },
+            predicates={
+                p["key"]: Predicate(**{k: tuple(v) if isinstance(v, list) else v for k, v in p.items()})
+                for p in data["predicates"]
+            },
+            values=data["values"],
+            categories=data["categories"],
+            evidence_rank=data["evidence_rank"],
+            commercial=set(data["commercial"]),
+            files=ontology_files(directory),
+            problems=data["problems"],
+            restriction_fillers={k: tuple(v) for k, v in data["restriction_fillers"].items()},
+            restrictions={k: tuple((p[0], p[1]) for p in v) for k, v in data["restrictions"].items()},
+            context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
+            stance=data["stance"],
+            strength=data["strength"],
+            chain_signs=data["chain_signs"],
+            caveat_relations=set(data["caveat_relations"]),
+            passable=set(data["passable"]),
+            source_categories=set(data["source_categories"]),
+            target_categories=set(data["target_categories"]),
+            start_relations=data["start_relations"],
+            kinds=data["kinds"],
+            category_kinds=data["category_kinds"],
+            term_kinds=data["term_kinds"],
+        )
+    except (KeyError, TypeError):
+        return None
+
+
+def _parse(directory: Path) -> Ontology:
+    """Read the TBox files with rdflib into an :class:`Ontology`."""
     graph = tbox_graph(directory)
     from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 
-    from .namespaces import MSC, OBO
-
+    MSC, OBO = namespaces.MSC, namespaces.OBO  # rdflib namespaces, built on first use
     definition = OBO["IAO_0000115"]
 
     categories = {}
@@ -459,7 +576,7 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         name: {local for local in categories if _true(graph.value(URIRef(BASE + local), MSC[name]))}
         for name in ("chainPassable", "explanationSource", "explanationTarget")
     }
-    onto = Ontology(
+    return Ontology(
         terms=terms,
         predicates=predicates,
         values=values,
@@ -483,7 +600,6 @@ def load_ontology(directory: Path | None = None) -> Ontology:
         category_kinds=dict(sorted(category_kinds.items())),
         term_kinds=dict(sorted(term_kinds.items())),
     )
-    _CACHE[directory] = onto
     return onto
 
 
@@ -506,8 +622,7 @@ def relation_table(directory: Path | None = None) -> str:
     use), read from the ontology, for the modelling guide. A test compares it with docs/curation.md."""
     from rdflib import RDFS, SKOS, URIRef
 
-    from .namespaces import OBO
-
+    OBO = namespaces.OBO
     onto = load_ontology(directory)
     graph = tbox_graph(directory)
     sign = {1: "+", -1: "−", 0: "0"}
@@ -538,211 +653,3 @@ def relation_table(directory: Path | None = None) -> str:
 def entity_terms(onto: Ontology) -> Iterable[Term]:
     """Terms that claims may use: those with a category."""
     return (t for t in onto.terms.values() if t.category is not None)
-
-
-TERMS_QUERY = """
-PREFIX msc: <https://w3id.org/msc-graph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-SELECT ?term ?label ?category ?definition ?valence ?rank
-       (GROUP_CONCAT(DISTINCT ?synonym; separator="\\u001f") AS ?synonyms)
-       (GROUP_CONCAT(DISTINCT STR(?parent); separator=" ") AS ?parents)
-WHERE {
-  ?term rdfs:label ?label .
-  { ?term msc:category ?category } UNION { ?term msc:evidenceRank ?rank } UNION { ?x rdfs:subClassOf ?term }
-  OPTIONAL { ?term skos:altLabel ?synonym }
-  OPTIONAL { ?term rdfs:subClassOf ?parent . FILTER(isIRI(?parent)) }
-  OPTIONAL { ?term obo:IAO_0000115 ?definition }
-  OPTIONAL { ?term msc:valence ?valence }
-  FILTER(isIRI(?term))
-}
-GROUP BY ?term ?label ?category ?definition ?valence ?rank
-"""
-
-VOCABULARY_QUERY = """
-PREFIX msc: <https://w3id.org/msc-graph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?node ?key ?kind ?label ?sign ?commercial ?stance ?strength ?step ?chainSign ?caveat WHERE {
-  ?node msc:curationKey ?key ; rdfs:label ?label .
-  OPTIONAL { ?node a ?kind . FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty, msc:Modality, msc:Polarity,
-                                              msc:SpeakerKind, msc:DocumentKind, msc:Valence)) }
-  OPTIONAL { ?node msc:chainStep ?step }
-  OPTIONAL { ?node msc:chainSign ?chainSign }
-  OPTIONAL { ?node msc:caveatRelation ?caveat }
-  OPTIONAL { ?node msc:effectSign ?sign }
-  OPTIONAL { ?node msc:commercial ?commercial }
-  OPTIONAL { ?node msc:stance ?stance }
-  OPTIONAL { ?node msc:strength ?strength }
-}
-"""
-
-CONTEXT_QUERY = """
-PREFIX msc: <https://w3id.org/msc-graph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?property ?key ?label ?order (GROUP_CONCAT(DISTINCT STR(?category); separator=" ") AS ?categories) WHERE {
-  ?property msc:contextKey ?key ; rdfs:label ?label .
-  OPTIONAL { ?property msc:contextOrder ?order }
-  OPTIONAL { ?property msc:contextCategory ?category }
-}
-GROUP BY ?property ?key ?label ?order
-"""
-
-RESTRICTIONS_QUERY = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?term ?property ?filler WHERE {
-  ?term rdfs:subClassOf ?r . ?r owl:onProperty ?property ; owl:someValuesFrom ?filler . FILTER(isIRI(?term))
-}
-"""
-
-STARTS_QUERY = """
-PREFIX msc: <https://w3id.org/msc-graph/>
-SELECT ?property ?role WHERE { ?property msc:explanationStart ?role }
-"""
-
-KINDS_QUERY = """
-PREFIX msc: <https://w3id.org/msc-graph/>
-SELECT ?node ?attribute ?value WHERE {
-  VALUES ?attribute { msc:kindKey msc:upperKind msc:subjectKind msc:objectKind msc:sameKind msc:alternative
-                      msc:scopedClass msc:scopeContext }
-  ?node ?attribute ?value .
-}
-"""
-
-CATEGORIES_QUERY = """
-PREFIX msc: <https://w3id.org/msc-graph/>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?category ?label ?passable ?source ?target WHERE {
-  ?category rdfs:subClassOf msc:Category ; rdfs:label ?label .
-  OPTIONAL { ?category msc:chainPassable ?passable }
-  OPTIONAL { ?category msc:explanationSource ?source }
-  OPTIONAL { ?category msc:explanationTarget ?target }
-}
-"""
-
-
-def ontology_from_store(select) -> Ontology:
-    """The term index read from the graph itself with SPARQL (``select`` runs a query and
-    returns (columns, rows)): for graphs whose terms are not in the local TBox, such as a
-    remote endpoint's or a synthetic benchmark graph."""
-    from .namespaces import curie_to_iri
-
-    category_rows = select(CATEGORIES_QUERY)[1]
-    categories = {row["category"][4:]: row["label"] for row in category_rows}
-    terms: dict[str, Term] = {}
-    ranks: dict[str, int] = {}
-    for row in select(TERMS_QUERY)[1]:
-        curie = row["term"]
-        if row.get("rank") is not None:
-            ranks[curie] = int(row["rank"])
-        previous = terms.get(curie)
-        category = row["category"][4:] if row.get("category") else (previous.category if previous else None)
-        synonyms = {s for s in (row.get("synonyms") or "").split("\u001f") if s}
-        parents = {iri_to_curie(p) for p in (row.get("parents") or "").split() if p}
-        if previous is not None:
-            synonyms |= set(previous.synonyms)
-            parents |= set(previous.parents)
-        terms[curie] = Term(
-            curie=curie,
-            iri=curie_to_iri(curie) if not curie.startswith("http") else curie,
-            label=row["label"],
-            category=category,
-            synonyms=tuple(sorted(synonyms)),
-            parents=tuple(sorted(parents)),
-            definition=row.get("definition") or (previous.definition if previous else None),
-            valence=row.get("valence") or (previous.valence if previous else None),
-        )
-    predicates: dict[str, Predicate] = {}
-    values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
-    commercial: set[str] = set()
-    stance: dict[str, str] = {}
-    strength: dict[str, int] = {}
-    chain_signs: dict[str, int] = {}
-    caveats: set[str] = set()
-    for row in select(VOCABULARY_QUERY)[1]:
-        kind = row.get("kind") or ""
-        node_iri = curie_to_iri(row["node"]) if not row["node"].startswith("http") else row["node"]
-        if kind.endswith(("#ObjectProperty", "#DatatypeProperty")):
-            predicates[row["key"]] = Predicate(
-                row["key"],
-                row["node"],
-                node_iri,
-                row["label"],
-                int(row.get("sign") or 0),
-                kind.endswith("#DatatypeProperty"),
-            )
-        elif kind.startswith("msc:"):
-            values.setdefault(kind[4:], {})[row["key"]] = node_iri
-            if kind == "msc:SpeakerKind" and row.get("commercial"):
-                commercial.add(row["key"])
-            if kind == "msc:Modality":
-                stance[row["key"]] = str(row.get("stance") or "none")
-                strength[row["key"]] = int(row.get("strength") or 0)
-        if row.get("step"):
-            chain_signs[row["key"]] = int(row["chainSign"] if row.get("chainSign") is not None else row.get("sign") or 0)
-        if row.get("caveat"):
-            caveats.add(row["key"])
-    context: dict[str, ContextKey] = {}
-    for row in select(CONTEXT_QUERY)[1]:
-        context[row["key"]] = ContextKey(
-            key=row["key"],
-            curie=row["property"],
-            iri=curie_to_iri(row["property"]) if not row["property"].startswith("http") else row["property"],
-            label=row["label"],
-            order=int(row.get("order") or 99),
-            categories=tuple(sorted(iri_to_curie(c)[4:] for c in (row.get("categories") or "").split() if c)),
-        )
-    facts: dict[str, dict[str, list[str]]] = {}
-    for row in select(KINDS_QUERY)[1]:
-        facts.setdefault(row["node"], {}).setdefault(row["attribute"].split(":")[-1], []).append(str(row["value"]))
-    kind_keys = {node: f["kindKey"][0] for node, f in facts.items() if "kindKey" in f}
-    category_kinds: dict[str, str] = {}
-    term_kinds: dict[str, str] = {}
-    for node, f in facts.items():
-        for kind in f.get("upperKind", []):
-            if kind in kind_keys and node.startswith("msc:") and node[4:] in categories:
-                category_kinds[node[4:]] = kind_keys[kind]
-            elif kind in kind_keys:
-                term_kinds[node] = kind_keys[kind]
-    predicate_keys = {p.curie: p.key for p in predicates.values()}
-    context_keys = {c.curie: c.key for c in context.values()} if context else {}
-    for key, pred in list(predicates.items()):
-        f = facts.get(pred.curie, {})
-        predicates[key] = replace(
-            pred,
-            subject_kinds=tuple(sorted(kind_keys[k] for k in f.get("subjectKind", []) if k in kind_keys)),
-            object_kinds=tuple(sorted(kind_keys[k] for k in f.get("objectKind", []) if k in kind_keys)),
-            same_kind=any(str(v).lower() in ("true", "1") for v in f.get("sameKind", [])),
-            alternatives=tuple(sorted(predicate_keys[k] for k in f.get("alternative", []) if k in predicate_keys)),
-            scoped_classes=tuple(sorted(f.get("scopedClass", []))),
-            scope_context=tuple(sorted(context_keys[c] for c in f.get("scopeContext", []) if c in context_keys)),
-        )
-    restrictions: dict[str, set[tuple[str, str]]] = {}
-    for row in select(RESTRICTIONS_QUERY)[1]:
-        restrictions.setdefault(row["term"], set()).add((row["property"], row["filler"]))
-    valence_keys = {curie: key for key, curie in ((k, iri_to_curie(v)) for k, v in values.get("Valence", {}).items())}
-    terms = {c: replace(t, valence=valence_keys.get(t.valence, t.valence)) if t.valence else t for c, t in terms.items()}
-    return Ontology(
-        terms=terms,
-        predicates=predicates,
-        values=values,
-        categories=categories,
-        evidence_rank=ranks,
-        commercial=commercial,
-        restriction_fillers={k: tuple(sorted(f for _, f in v)) for k, v in restrictions.items()},
-        restrictions={k: tuple(sorted(v)) for k, v in restrictions.items()},
-        context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
-        stance=stance,
-        strength=strength,
-        chain_signs=dict(sorted(chain_signs.items())),
-        caveat_relations=caveats,
-        passable={row["category"][4:] for row in category_rows if row.get("passable")},
-        source_categories={row["category"][4:] for row in category_rows if row.get("source")},
-        target_categories={row["category"][4:] for row in category_rows if row.get("target")},
-        start_relations={row["role"]: row["property"] for row in select(STARTS_QUERY)[1]},
-        kinds={key: node for node, key in sorted(kind_keys.items(), key=lambda kv: kv[1])},
-        category_kinds=dict(sorted(category_kinds.items())),
-        term_kinds=dict(sorted(term_kinds.items())),
-    )

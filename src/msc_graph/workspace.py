@@ -21,8 +21,13 @@ from typing import Any
 
 import yaml
 
+from .build import BuildResult, build
+from .check import CheckReport, run_check
 from .corpus import Corpus
+from .errors import AnchorError
+from .graph import KnowledgeGraph, load
 from .model import sha256_text
+from .project import corpus_dir, ontology_dir, queries_dir, reference_dir
 
 
 @dataclass
@@ -33,8 +38,6 @@ class Workspace:
     @classmethod
     def create(cls, folder: str | Path, *, corpus: str | Path | None = None) -> Workspace:
         """Copy the project's ontology, claims and queries into ``folder``; link the corpus files."""
-        from .paths import corpus_dir, ontology_dir, queries_dir
-
         root = Path(folder) / "project"
         if root.exists():
             shutil.rmtree(root)
@@ -93,8 +96,6 @@ class Workspace:
         """The anchor (start, end, sha256) of the first occurrence of ``fragment``."""
         found = self.corpus().locate(doc_id, fragment)
         if not found:
-            from .errors import AnchorError
-
             raise AnchorError(f"{fragment!r} does not occur in {doc_id}")
         a = found[0]
         return {"start": a.start, "end": a.end, "sha256": a.sha256}
@@ -119,21 +120,14 @@ class Workspace:
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         return path
 
-    def build(self):
-        from .build import build
-
+    def build(self) -> BuildResult:
         return build(self.root / "build", ontology_directory=self.ontology, corpus=self.corpus())
 
-    def check(self, *, hermit: bool = False):
+    def check(self, *, hermit: bool = False) -> CheckReport:
         """Run every check; returns the report (``report.ok``, ``report.problems``)."""
-        from .check import run_check
-        from .paths import reference_dir
-
         return run_check(
             corpus=self.corpus(), reference_folder=reference_dir(), hermit=hermit, ontology_directory=self.ontology
         )
 
-    def load(self):
-        from .graph import load
-
+    def load(self) -> KnowledgeGraph:
         return load(root=self.root, corpus=self.corpus_dir)

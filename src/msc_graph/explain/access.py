@@ -17,27 +17,25 @@ search and the same chains (tested).
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..namespaces import PREFIXES, curie_to_iri
-from ..network import (
-    ASSERTION_PART,
-    EvidenceItem,
-    StatementEdge,
-    graph_from_rows,
-    project,
+from ..namespaces import curie_to_iri
+from ..projection import EvidenceItem, StatementEdge, from_rows
+from ..sparql.statements import (
+    BATCH,
+    context_parts,
     projection_query,
-    statement_part,
-    values_block,
-    with_values,
+    statement_iri,
+    statements_by_id,
 )
+from ..sparql.text import fill, query_file, values_block, with_values
 from .question import Question, Start
 from .rules import Rules
 
-BATCH = 200
+if TYPE_CHECKING:
+    import networkx as nx
+
 #: the corridor edges a bounded explanation fetches at most (whole slack levels; the first always)
 BUDGET = 2_000
 
@@ -50,7 +48,7 @@ class FullAccess:
     def __init__(self, kg, rules: Rules):
         self.kg = kg
         self.rules = rules
-        self.graph = project(kg)
+        self.graph = kg.network()
         self.notes: list[str] = []
 
     def derivations(self, tissue: str) -> list[StatementEdge]:
@@ -98,31 +96,10 @@ class FullAccess:
         return out
 
 
-def statements_by_id(kg, ids: list[str], batch: int = BATCH) -> list[dict[str, Any]]:
-    """The rows of the projection query for these statements, fetched in two parts (the
-    statement with its context once, then its assertions) and joined here: the projection
-    repeats the context lookups on every assertion row."""
-    rows: list[dict[str, Any]] = []
-    for i in range(0, len(ids), batch):
-        block = values_block("statement", ids[i : i + batch])
-        heads: dict[str, list[dict]] = {}
-        for row in kg.select(with_values(statement_part(kg.ontology), block))[1]:
-            heads.setdefault(row["statement"], []).append(row)
-        for row in kg.select(with_values(ASSERTION_PART, block))[1]:
-            for head in heads.get(row["statement"], ()):
-                rows.append({**head, **row})
-    return rows
-
-
-def statement_iri(sid: str) -> str:
-    """The IRI of a statement id (``s0bbf9a748f72d1d1``)."""
-    return PREFIXES["statement"] + sid
-
-
 def _edges(kg, rows: list[dict[str, Any]]) -> list[StatementEdge]:
     if not rows:
         return []
-    graph = graph_from_rows(kg, rows)
+    graph = from_rows(rows, kg.ontology)
     return sorted(graph.graph["statements"].values(), key=lambda e: e.statement)
 
 
@@ -148,10 +125,10 @@ class BoundedAccess:
         cache_key = ("direct_edges", tuple(relations))
         cached = self.kg._cache.get(cache_key)
         if cached is None:
-            block = " ".join(f"<{iri}>" for iri in relations)
+            query = with_values(query_file("direct-edges"), values_block("p", relations))
             succ: dict[str, set[str]] = {}
             pred: dict[str, set[str]] = {}
-            for row in self.kg.select(f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {block} }} ?s ?p ?o }}")[1]:
+            for row in self.kg.select(query)[1]:
                 succ.setdefault(row["s"], set()).add(row["o"])
                 pred.setdefault(row["o"], set()).add(row["s"])
             cached = self.kg._cache[cache_key] = (
@@ -166,9 +143,7 @@ class BoundedAccess:
         if key is None or not conditions:
             return set()
         query = with_values(
-            f"SELECT DISTINCT ?s ?o WHERE {{ ?st <{key.iri}> ?c ; msc:subject ?s ; msc:object ?o ; "
-            "msc:polarity msc:Positive }",
-            values_block("c", conditions),
+            query_file("pairs-in-condition"), values_block("key", [key.iri]) + " " + values_block("c", conditions)
         )
         return {(r["s"], r["o"]) for r in self.kg.select(query)[1]}
 
@@ -240,6 +215,8 @@ class BoundedAccess:
         of = self._fetch_statements_of(sorted({u for u, _ in chosen}))
         ends = {sid: (u, v) for u, v in chosen for sid, obj in of[u] if obj == v}
         edges = self._light(ends)
+        import networkx as nx
+
         graph = nx.MultiDiGraph(statements={e.statement: e for e in edges}, conflicts={})
         for edge in edges:
             graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
@@ -251,10 +228,7 @@ class BoundedAccess:
         wanted = sorted(set(subjects) - set(cache))
         for i in range(0, len(wanted), BATCH):
             chunk = wanted[i : i + BATCH]
-            query = with_values(
-                "SELECT ?statement ?subject ?object WHERE { ?statement msc:subject ?subject ; msc:object ?object }",
-                values_block("subject", chunk),
-            )
+            query = with_values(query_file("statements-of-subjects"), values_block("subject", chunk))
             found: dict[str, list[tuple[str, str]]] = {s: [] for s in chunk}
             for row in self.kg.select(query)[1]:
                 found[row["subject"]].append((row["statement"], row["object"]))
@@ -269,16 +243,8 @@ class BoundedAccess:
         wanted = sorted(i for i in ends if i not in cache)
         onto = self.rules.onto
         keys = [k for k in ("condition", "stage", "donor") if k in onto.context]
-        optional = "".join(f" OPTIONAL {{ ?statement <{onto.context[k].iri}> ?{k} }}" for k in keys)
-        head = (
-            f"SELECT ?statement ?predicate ?polarity {' '.join('?' + k for k in keys)} WHERE "
-            f"{{ ?statement msc:predicate ?predicate ; msc:polarity ?polarity .{optional} }}"
-        )
-        body = (
-            "SELECT ?statement ?assertion ?document ?modality ?evidence_type WHERE { ?assertion msc:asserts "
-            "?statement ; msc:inDocument ?document ; msc:modality ?modality ; obo:RO_0002558 ?evidence . "
-            "?evidence msc:evidenceType ?evidence_type }"
-        )
+        head = fill(query_file("light-statements"), **context_parts(onto, keys))
+        body = query_file("light-assertions")
         files = self._files()
         modalities = {v: k for k, v in onto.values["Modality"].items()}
         by_curie = {p.curie: p for p in onto.predicates.values()}
@@ -318,14 +284,17 @@ class BoundedAccess:
         """Document IRI -> corpus file name, read once per session."""
         files = self.kg._cache.get("document_files")
         if files is None:
-            rows = self.kg.select("SELECT ?document ?file WHERE { ?document msc:fileName ?file }")[1]
+            rows = self.kg.select(query_file("document-files"))[1]
             files = self.kg._cache["document_files"] = {r["document"]: r["file"] for r in rows}
         return files
 
     def details(self, ids: set[str]) -> dict[str, StatementEdge]:
         """The statements with every assertion in full (party, anchor, evidence, paraphrase ...)."""
         return {
-            e.statement: e for e in _edges(self.kg, statements_by_id(self.kg, [statement_iri(i) for i in sorted(ids)]))
+            e.statement: e
+            for e in _edges(
+                self.kg, statements_by_id(self.kg.select, self.rules.onto, [statement_iri(i) for i in sorted(ids)])
+            )
         }
 
     # ------------------------------------------------------------------ around the chains
@@ -349,18 +318,14 @@ class BoundedAccess:
         ordered = sorted(subjects)
         for i in range(0, len(ordered), BATCH):
             block = values_block("subject", ordered[i : i + BATCH])
-            negative = "SELECT ?statement WHERE { ?statement msc:subject ?subject ; msc:polarity msc:Negative }"
+            negative = query_file("negative-statements-of")
             ids |= {r["statement"] for r in self.kg.select(with_values(negative, block))[1]}
             if caveats:
-                caveat = "SELECT ?statement WHERE { ?statement msc:subject ?subject ; msc:predicate ?p }"
-                query = with_values(caveat, block + " " + values_block("p", caveats))
+                query = with_values(query_file("relation-statements-of"), block + " " + values_block("p", caveats))
                 ids |= {r["statement"] for r in self.kg.select(query)[1]}
         heads = {}
         for i in range(0, len(ids), BATCH):
-            query = with_values(
-                "SELECT ?statement ?subject ?object WHERE { ?statement msc:subject ?subject ; msc:object ?object }",
-                values_block("statement", sorted(ids)[i : i + BATCH]),
-            )
+            query = with_values(query_file("statement-ends"), values_block("statement", sorted(ids)[i : i + BATCH]))
             heads.update({r["statement"]: (r["subject"], r["object"]) for r in self.kg.select(query)[1]})
         kept = {e.statement for e in self._light(heads) if keep(e)}
         return sorted(self.details(kept).values(), key=lambda e: e.statement)
@@ -371,14 +336,11 @@ class BoundedAccess:
         pairs: dict[str, set[str]] = {}
         ordered = [statement_iri(i) for i in sorted(ids)]
         for i in range(0, len(ordered), BATCH):
-            query = with_values(
-                "SELECT ?a ?b WHERE { { ?a msc:conflictsWith ?b } UNION { ?b msc:conflictsWith ?a } }",
-                values_block("a", ordered[i : i + BATCH]),
-            )
+            query = with_values(query_file("conflicts-of"), values_block("a", ordered[i : i + BATCH]))
             for row in self.kg.select(query)[1]:
                 pairs.setdefault(row["a"].rsplit("/", 1)[-1], set()).add(row["b"].rsplit("/", 1)[-1])
         partners = [statement_iri(b) for b in sorted({b for bs in pairs.values() for b in bs})]
-        edges = {e.statement: e for e in _edges(self.kg, statements_by_id(self.kg, partners))}
+        edges = {e.statement: e for e in _edges(self.kg, statements_by_id(self.kg.select, self.rules.onto, partners))}
         return {a: [edges[b] for b in sorted(bs) if b in edges] for a, bs in sorted(pairs.items()) if bs}
 
 

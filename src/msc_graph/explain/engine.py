@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..network import EvidenceItem, StatementEdge
+from ..projection import EvidenceItem, StatementEdge
 from ..results import Table
 from .access import BUDGET, access_for
 from .question import Link, Question, ask, starts

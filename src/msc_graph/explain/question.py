@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError, UnknownTermError
 from ..model import Term
-from ..network import StatementEdge
+from ..projection import StatementEdge
 from ..ontology import Ontology, normalise
 
 #: how a chain's end relates to the condition asked about

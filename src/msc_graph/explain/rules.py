@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..network import EvidenceItem, StatementEdge
+from ..projection import EvidenceItem, StatementEdge
 from ..ontology import Ontology
 
 BENEFICIAL, HARMFUL, NOT_STATED = "beneficial", "harmful", "not stated"

@@ -21,12 +21,14 @@ import heapq
 from collections import deque
 from dataclasses import dataclass
 from itertools import count
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
-from ..network import StatementEdge
+from ..projection import StatementEdge
 from .question import BROADER, Link, Question, Start
 from .rules import Rules
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: the optimistic value of a chain part that no claim step has set yet
 _BEST = 99

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from ..network import StatementEdge
+from ..projection import StatementEdge
 from .question import Question, Start
 from .result import Chain, DocumentClaim
 from .rules import Rules

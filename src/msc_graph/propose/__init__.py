@@ -10,19 +10,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..corpus import Corpus
+from ..curation import load_curation
 from ..errors import InputError
+from ..ontology import load_ontology
+from ..project import ontology_dir
 from .draft import Proposal, propose_document, read_proposals
 from .evaluate import DocumentScore, curated_items, proposal_items, score, table_rows, total
+from .nlp import annotator
 
 __all__ = ["Proposal", "propose", "evaluate", "DocumentScore", "table_rows", "total"]
 
 
 def _context(corpus: Corpus, ontology_directory: Path | None):
-    from ..curation import load_curation
-    from ..ontology import load_ontology
-    from ..paths import ontology_dir
-    from .nlp import annotator
-
     directory = (ontology_directory or ontology_dir()).resolve()
     onto = load_ontology(directory)
     curation, _ = load_curation(directory, corpus=corpus, strict=False)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus import Corpus
+from ..curation.coverage import is_covered
 from ..model import sha256_text
 from ..ontology import Ontology
 from .nlp import Annotator, Mention, RelationCue, Sentence, split_sentences
@@ -647,8 +648,6 @@ def propose_document(
 ) -> Proposal:
     """Proposals for one document. ``curated`` = (claim anchors, skip anchors) of its curated files:
     unless ``all_sentences``, only sentences that no claim or skip covers are proposed."""
-    from ..coverage import is_covered
-
     onto = annot.onto
     cdoc = corpus.document(document)
     text = cdoc.text

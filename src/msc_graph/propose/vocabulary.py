@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import namespaces
 from ..errors import InputError
 from ..namespaces import BASE, iri_to_curie
 from ..ontology import Ontology
@@ -54,8 +55,7 @@ def load_cues(directory: Path, onto: Ontology) -> CueVocabulary:
     import rdflib
     from rdflib import URIRef
 
-    from ..namespaces import MSC
-
+    MSC = namespaces.MSC  # the rdflib namespace, built on first use
     path = directory / CUES_FILE
     graph = rdflib.Graph()
     if path.exists():

@@ -3,7 +3,7 @@
 A throwaway database in a folder of its own, bound to loopback ports, loaded with the
 build's N-Triples through Virtuoso's bulk loader::
 
-    python -m msc_graph.virtuoso --folder /tmp/virtuoso --http-port 8890
+    python -m msc_graph.serve.virtuoso --folder /tmp/virtuoso --http-port 8890
     msc-graph query claims --endpoint http://127.0.0.1:8890/sparql
 
 Virtuoso 7.2 caps results at 10,000 rows unless ``ResultSetMaxRows`` is raised (done
@@ -22,7 +22,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import EnvironmentProblem
+from ..build import OUTPUTS, ensure_built
+from ..errors import EnvironmentProblem
+from ..project import build_dir
 
 GRAPH = "https://w3id.org/msc-graph/graph"
 
@@ -153,8 +155,6 @@ def start(folder: Path, data_dir: Path, *, http_port: int | None = None, timeout
 @contextmanager
 def running(folder: Path, build_dir: Path, **options):
     """A Virtuoso server loaded with ``build_dir/msc-graph.nt``; stopped on exit."""
-    from .artifacts import OUTPUTS
-
     nt = Path(build_dir) / OUTPUTS["nt"]
     server = start(folder, nt.parent, **options)
     try:
@@ -165,9 +165,6 @@ def running(folder: Path, build_dir: Path, **options):
 
 
 def main() -> None:
-    from .paths import build_dir
-    from .store import open_store
-
     parser = argparse.ArgumentParser(
         description="Serve the msc-graph build on Virtuoso (loopback, throwaway database)."
     )
@@ -177,7 +174,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=30, help="MaxQueryExecutionTime in seconds.")
     args = parser.parse_args()
     build = args.build or build_dir()
-    open_store(build)  # builds first when stale
+    ensure_built(build)
     with running(args.folder, build, http_port=args.http_port, timeout=args.timeout) as server:
         print(f"Virtuoso SPARQL endpoint: {server.url}  (Ctrl-C to stop)", flush=True)
         with suppress(KeyboardInterrupt):

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .corpus import Corpus
-from .model import Curation
+from ..corpus import Corpus
+from ..model import Curation
 
 
 @dataclass(frozen=True)

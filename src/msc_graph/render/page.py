@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
+from ..project import package_file
 
 #: category -> (colour, vis-network shape, column in the layered layout)
 CATEGORY_STYLE: dict[str, tuple[str, str, int]] = {
@@ -70,9 +74,6 @@ class GraphView:
 
     def write(self, path: str | Path) -> Path:
         """Write the page atomically."""
-        import os
-        import tempfile
-
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
@@ -345,7 +346,7 @@ def graph_view(
         "explanation": explanation.text(limit=5) if explanation is not None else None,
     }
     page = (
-        _TEMPLATE.replace("__TITLE__", html.escape(title))
+        _template().replace("__TITLE__", html.escape(title))
         .replace("__VIS__", _vis_js())
         .replace("__DATA__", _json_for_html(payload))
     )
@@ -372,206 +373,18 @@ def _layered_positions(node_ids: list[str], graph) -> dict[str, tuple[float, flo
     return positions
 
 
+@cache
+def _template() -> str:
+    """The page template (``render/page.html``, package data): ``__TITLE__``, ``__VIS__`` and
+    ``__DATA__`` are replaced by the escaped title, vis-network and the escaped JSON payload."""
+    return package_file("render", "page.html").read_text(encoding="utf-8")
+
+
 def _vis_js() -> str:
+    """vis-network, from the file the pyvis wheel bundles (pyvis is pinned to the release that
+    bundles this version)."""
     import pyvis
 
     path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
     text = path.read_text(encoding="utf-8")
     return text.replace("</script", "<\\/script")
-
-
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>__TITLE__</title>
-<style>
- body { margin: 0; font: 14px/1.4 system-ui, sans-serif; display: grid; grid-template-columns: 1fr 380px;
-        grid-template-rows: auto 1fr; height: 100vh; }
- header { grid-column: 1 / 3; padding: 6px 10px; border-bottom: 1px solid #ddd; display: flex; flex-wrap: wrap;
-          gap: 8px; align-items: center; }
- header h1 { font-size: 16px; margin: 0 12px 0 0; }
- #graph { position: relative; }
- #network { position: absolute; inset: 0; }
- aside { border-left: 1px solid #ddd; overflow: auto; padding: 8px 10px; }
- select, input { font-size: 13px; }
- .legend span { display: inline-block; margin: 0 8px 2px 0; }
- .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 3px; border-radius: 2px; }
- .assertion { border-top: 1px solid #eee; padding: 4px 0; }
- .quote { font-style: italic; color: #444; }
- .muted { color: #777; }
- #explanation { white-space: pre-wrap; font-size: 12px; }
- .vis-tooltip { position: absolute; visibility: hidden; padding: 5px; white-space: normal; max-width: 360px;
-                background: #fffbe6; border: 1px solid #999; border-radius: 3px; font-size: 12px; z-index: 5; }
-</style>
-</head>
-<body>
-<header>
- <h1 id="title"></h1>
- <label>document <select id="f-document"></select></label>
- <label>speaker <select id="f-speaker"></select></label>
- <label>modality <select id="f-modality"></select></label>
- <label>evidence <select id="f-evidence"></select></label>
- <label>condition <select id="f-condition"></select></label>
- <input id="search" type="search" placeholder="find an entity…" aria-label="find an entity">
- <label id="only-wrap"><input id="only-chains" type="checkbox"> chains only</label>
- <span id="counts" class="muted"></span>
-</header>
-<div id="graph"><div id="network"></div></div>
-<aside>
- <div id="legend" class="legend"></div>
- <div id="details"><p class="muted">Click an edge to see who claims it, or a node to highlight its neighbourhood.</p></div>
- <pre id="explanation" class="muted"></pre>
-</aside>
-<script type="application/json" id="msc-data">__DATA__</script>
-<script>__VIS__</script>
-<script>
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("msc-data").textContent);
-  function el(tag, text, cls) { var e = document.createElement(tag); if (text != null) e.textContent = String(text);
-    if (cls) e.className = cls; return e; }
-  var UNCLAIMED = {"not-reported": "absence of evidence: the document says no report or evidence of this exists; it neither claims nor denies it",
-                   "superseded": "a view the document reports as past or abandoned, without claiming it",
-                   "questioned": "asked, neither claimed nor denied"};
-  var PREFIX = {"not-reported": "no evidence: ", "superseded": "superseded: ", "questioned": "asked: "};
-  function statementText(d) {
-    return (d.unclaimed ? PREFIX[d.unclaimed] : "") + d.subject + " " + (d.polarity === "negative" ? "NOT " : "") +
-      d.predicate + " " + d.object; }
-  document.getElementById("title").textContent = data.title;
-  if (data.explanation) document.getElementById("explanation").textContent = data.explanation;
-  if (!data.focused) document.getElementById("only-wrap").style.display = "none";
-
-  // tooltips are DOM elements built with textContent: markup in the data stays text
-  data.nodes.forEach(function (n) {
-    var d = data.nodeData[n.id], box = el("div");
-    box.appendChild(el("b", d.label)); box.appendChild(el("div", d.curie + " · " + d.category, "muted"));
-    if (d.definition) box.appendChild(el("div", d.definition));
-    n.title = box; n.originalColor = n.color;
-  });
-  data.edges.forEach(function (e) {
-    var d = data.edgeData[e.id], box = el("div");
-    box.appendChild(el("b", statementText(d)));
-    box.appendChild(el("div", d.assertions.length + " assertion(s) in " +
-      new Set(d.assertions.map(function (a) { return a.document; })).size + " document(s)", "muted"));
-    e.title = box; e.originalColor = e.color; e.originalWidth = e.width;
-  });
-  var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(document.getElementById("network"), {nodes: nodes, edges: edges}, data.options);
-  network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
-  if (!data.options.physics.enabled) network.fit();
-
-  // legend
-  var legend = document.getElementById("legend");
-  data.legend.forEach(function (l) { var s = el("span"); var sw = el("span", null, "swatch");
-    sw.style.background = l.colour; s.appendChild(sw); s.appendChild(document.createTextNode(l.category + " (" + l.shape + ")"));
-    legend.appendChild(s); });
-  [["#2e7d32", "increases / positive"], ["#c62828", "NOT: negated statement (bar end)"], ["#546e7a", "unsigned"],
-   ["#f9a825", "no evidence: the document says none is reported (dotted, circle end; not a denial)"],
-   ["#8d6e63", "superseded: a view the document reports as abandoned (dotted)"],
-   [null, "dashed: hedged only; width: number of documents"]].forEach(function (p) {
-    var s = el("span"); if (p[0]) { var sw = el("span", null, "swatch"); sw.style.background = p[0]; s.appendChild(sw); }
-    s.appendChild(document.createTextNode(p[1])); legend.appendChild(s); });
-
-  // filters
-  function fill(id, values, labels) { var s = document.getElementById(id); s.appendChild(el("option", "(all)"));
-    s.options[0].value = ""; values.forEach(function (v, i) { var o = el("option", labels ? labels[i] : v); o.value = v;
-    s.appendChild(o); }); s.addEventListener("change", applyFilters); }
-  fill("f-document", data.filters.document); fill("f-speaker", data.filters.speaker);
-  fill("f-modality", data.filters.modality); fill("f-evidence", data.filters.evidence);
-  fill("f-condition", data.filters.condition.map(function (c) { return c[0]; }),
-       data.filters.condition.map(function (c) { return c[1]; }));
-  document.getElementById("only-chains").addEventListener("change", applyFilters);
-  function value(id) { return document.getElementById(id).value; }
-  function applyFilters() {
-    var f = {document: value("f-document"), speaker: value("f-speaker"), modality: value("f-modality"),
-             evidence: value("f-evidence"), condition: value("f-condition")};
-    var only = document.getElementById("only-chains").checked, active = Object.keys(f).some(function (k) { return f[k]; }) || only;
-    var visibleNodes = {}, edgeUpdates = [];
-    data.edges.forEach(function (e) {
-      var d = data.edgeData[e.id];
-      var ok = d.ontology ? true : d.assertions.some(function (a) {
-        return (!f.document || a.document === f.document) && (!f.speaker || a.speaker === f.speaker) &&
-               (!f.modality || a.modality === f.modality) && (!f.evidence || a.evidence_label === f.evidence); });
-      if (f.condition && !d.ontology && d.condition !== f.condition) ok = false;
-      if (only && !d.highlight) ok = false;
-      if (ok) { visibleNodes[e.from] = true; visibleNodes[e.to] = true; }
-      edgeUpdates.push({id: e.id, hidden: !ok});
-    });
-    edges.update(edgeUpdates);
-    nodes.update(data.nodes.map(function (n) { return {id: n.id, hidden: active && !visibleNodes[n.id]}; }));
-    counts();
-  }
-  function counts() {
-    var vn = nodes.get({filter: function (n) { return !n.hidden; }}).length;
-    var ve = edges.get({filter: function (e) { return !e.hidden; }}).length;
-    document.getElementById("counts").textContent = vn + " of " + data.nodes.length + " nodes, " + ve + " of " +
-      data.edges.length + " edges";
-  }
-
-  // focus: chains highlighted, the rest dimmed
-  function dimAll(keepNode, keepEdge) {
-    nodes.update(data.nodes.map(function (n) { return {id: n.id, color: keepNode(n) ? n.originalColor : "#e0e0e0"}; }));
-    edges.update(data.edges.map(function (e) { var k = keepEdge(e);
-      return {id: e.id, color: k ? e.originalColor : "#eeeeee", width: k ? e.originalWidth : 1}; }));
-  }
-  function resetColours() {
-    if (data.focused) { dimAll(function (n) { return data.nodeData[n.id].focus; },
-                               function (e) { return data.edgeData[e.id].highlight; }); }
-    else { dimAll(function () { return true; }, function () { return true; }); }
-  }
-  resetColours();
-
-  // click: a node highlights its neighbourhood; an edge opens the details panel
-  network.on("click", function (params) {
-    if (params.nodes.length) {
-      var id = params.nodes[0], keep = {}; keep[id] = true;
-      network.getConnectedNodes(id).forEach(function (n) { keep[n] = true; });
-      var keepEdges = {}; network.getConnectedEdges(id).forEach(function (e) { keepEdges[e] = true; });
-      dimAll(function (n) { return keep[n.id]; }, function (e) { return keepEdges[e.id]; });
-      showNode(id);
-    } else if (params.edges.length) { showEdge(params.edges[0]); }
-    else { resetColours(); }
-  });
-  function showNode(id) {
-    var d = data.nodeData[id], box = document.getElementById("details"); box.replaceChildren();
-    box.appendChild(el("h3", d.label)); box.appendChild(el("div", d.curie + " · " + d.category, "muted"));
-    if (d.definition) box.appendChild(el("p", d.definition));
-    if (d.synonyms.length) box.appendChild(el("p", "also: " + d.synonyms.join(", "), "muted"));
-  }
-  function showEdge(id) {
-    var d = data.edgeData[id], box = document.getElementById("details"); box.replaceChildren();
-    box.appendChild(el("h3", statementText(d)));
-    if (d.unclaimed) box.appendChild(el("div", UNCLAIMED[d.unclaimed], "muted"));
-    var ctx = Object.keys(d.context).map(function (k) { return k + ": " + d.context[k]; }).join("; ");
-    if (ctx) box.appendChild(el("div", "context: " + ctx, "muted"));
-    if (d.conflicts.length) box.appendChild(el("div", "conflicts with " + d.conflicts.length + " other statement(s)"));
-    if (d.ontology) box.appendChild(el("div", "ontology step: " + d.ontology, "muted"));
-    d.assertions.forEach(function (a) {
-      var div = el("div", null, "assertion");
-      div.appendChild(el("div", a.paraphrase));
-      div.appendChild(el("div", a.document + " · " + a.party + " · " + a.speaker + " · " + a.modality +
-        (a.cue ? " (" + a.cue + ")" : "") + " · " + a.evidence_label, "muted"));
-      if (a.quote) div.appendChild(el("div", "\u201c" + a.quote + "\u201d", "quote"));
-      div.dataset.claim = a.claim;
-      box.appendChild(div);
-    });
-  }
-
-  // search
-  document.getElementById("search").addEventListener("input", function (ev) {
-    var q = ev.target.value.trim().toLowerCase(); if (!q) { resetColours(); return; }
-    var hit = data.nodes.find(function (n) { var d = data.nodeData[n.id];
-      return d.label.toLowerCase().indexOf(q) >= 0 || d.synonyms.some(function (s) { return s.toLowerCase().indexOf(q) >= 0; }) ||
-             d.curie.toLowerCase() === q; });
-    if (hit) { network.selectNodes([hit.id]); network.focus(hit.id, {scale: 1.2}); showNode(hit.id); }
-  });
-  counts();
-  window.mscGraph = {network: network, nodes: nodes, edges: edges, data: data, showEdge: showEdge,
-                     applyFilters: applyFilters, ready: true};
-})();
-</script>
-</body>
-</html>
-"""

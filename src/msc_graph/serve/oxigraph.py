@@ -10,54 +10,77 @@ updates (read-only), and has a query page at ``/``.
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
 import sys
 import time
+import urllib.parse
 import urllib.request
+from importlib import metadata
 from pathlib import Path
 
-from .errors import EnvironmentProblem
+from ..build import OUTPUTS, ensure_built
+from ..corpus import Corpus
+from ..errors import EnvironmentProblem
+from ..project import __version__
+from ..project import build_dir as default_build_dir
+from ..sparql.embedded import load_ntriples
 
 
 def oxigraph_binary() -> str:
+    """The ``oxigraph`` program of the installed ``oxigraph`` wheel (beside this Python, in the
+    wheel's own file list, or on PATH)."""
     candidate = Path(sys.executable).parent / "oxigraph"
     if candidate.exists():
         return str(candidate)
+    try:
+        for file in metadata.distribution("oxigraph").files or ():
+            if file.name == "oxigraph" and "bin" in file.parts:
+                path = Path(str(file.locate())).resolve()
+                if path.is_file():
+                    return str(path)
+    except metadata.PackageNotFoundError:
+        pass
     found = shutil.which("oxigraph")
     if found is None:
         raise EnvironmentProblem("the Oxigraph server is not installed; pip install oxigraph")
     return found
 
 
-def prepare_store(build_dir: Path | None = None, *, corpus=None) -> Path:
+def store_key(inputs_sha256: str) -> str:
+    """What the on-disk store is keyed by: the build's inputs, msc-graph's version and pyoxigraph's
+    (its RocksDB files are pyoxigraph's format)."""
+    try:
+        engine = metadata.version("pyoxigraph")
+    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        engine = "unknown"
+    return f"inputs {inputs_sha256}; msc-graph {__version__}; pyoxigraph {engine}"
+
+
+def prepare_store(build_dir: Path | None = None, *, corpus: Corpus | None = None) -> Path:
     """The on-disk store for the server, (re)loaded from the current build's N-Triples.
 
     Safe when several processes start servers at once: the check and the load run under a
     file lock, and the store is loaded into a temporary folder that is then moved into place.
     """
-    import fcntl
-    import os
-
-    from .artifacts import OUTPUTS
-    from .paths import build_dir as default_build_dir
-    from .store import load_ntriples, open_store
-
     build = Path(build_dir or default_build_dir())
     build.mkdir(parents=True, exist_ok=True)
     with open(build / "oxigraph.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        open_store(build, corpus=corpus)  # builds first when stale
+        ensure_built(build, corpus=corpus)
         manifest = json.loads((build / OUTPUTS["manifest"]).read_text())
+        key = store_key(manifest["inputs_sha256"])
         location = build / "oxigraph"
         stamp = location / "msc-graph-inputs.txt"
-        if stamp.exists() and stamp.read_text() == manifest["inputs_sha256"]:
+        if stamp.exists() and stamp.read_text() == key:
             return location
         staging = build / f"oxigraph.loading-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
         load_ntriples(build / OUTPUTS["nt"], staging)  # bulk load + compaction (same format as the server's)
-        (staging / "msc-graph-inputs.txt").write_text(manifest["inputs_sha256"])
+        (staging / "msc-graph-inputs.txt").write_text(key)
         shutil.rmtree(location, ignore_errors=True)
         os.replace(staging, location)
         return location
@@ -88,6 +111,3 @@ def wait_until_ready(url: str, *, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise EnvironmentProblem(f"the SPARQL server at {url} did not answer within {seconds:.0f} s") from None
             time.sleep(0.2)
-
-
-import urllib.parse  # noqa: E402  (used above; kept with the other stdlib imports of this module)

@@ -10,7 +10,7 @@ Each file starts with a header the CLI shows as help::
 Parameter types: ``term`` (CURIE, label or synonym), ``relation`` (claim relation key),
 ``document`` (id, file name or number), ``speaker`` (speaker kind key), ``modality``,
 ``category`` (category name), ``statement`` (statement id), ``text`` and ``number``. Values are bound by a VALUES block
-at the start of the outer WHERE group (``remote.bind_with_values``: each value serialised as a
+at the start of the outer WHERE group (``sparql.text.bind_with_values``: each value serialised as a
 checked RDF term), never pasted into the text, for the embedded store and remote endpoints
 alike. So each parameter variable must occur in a required (non-OPTIONAL) pattern of the outer
 group, and the files keep it in the SELECT projection too.
@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import QueryError, UnknownTermError
+from ..errors import QueryError, UnknownTermError
+from ..namespaces import BASE, PREFIXES
+from ..project import queries_dir
 
 _HEADER = re.compile(r"^#\s*(title|question|params|returns):\s*(.*)$")
 _PARAM = re.compile(r"\?(\w+)\s*\(([^)]*)\)")
@@ -80,8 +82,7 @@ def parse_query_file(path: Path) -> NamedQuery:
 
 
 def load_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
-    from .paths import queries_dir
-
+    """The named queries of a folder (default: the project's ``queries/``), by name."""
     folder = directory or queries_dir()
     return {q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))}
 
@@ -99,14 +100,12 @@ def bind_value(param: Parameter, value: Any, kg) -> Any:
     """Turn a user value into an RDF term for a typed parameter (pyoxigraph term)."""
     import pyoxigraph as ox
 
-    from .namespaces import DOCUMENT
-
     if param.type == "term":
         return ox.NamedNode(kg.ontology.resolve(str(value)).iri)
     if param.type == "relation":
         return ox.NamedNode(kg.ontology.predicate(str(value)).iri)
     if param.type == "document":
-        return ox.NamedNode(str(DOCUMENT[kg.document_id(str(value))]))
+        return ox.NamedNode(PREFIXES["document"] + kg.document_id(str(value)))
     if param.type == "speaker":
         return ox.NamedNode(kg.ontology.value("SpeakerKind", str(value)))
     if param.type == "modality":
@@ -115,14 +114,12 @@ def bind_value(param: Parameter, value: Any, kg) -> Any:
         if str(value) not in kg.ontology.categories:
             close = difflib.get_close_matches(str(value), sorted(kg.ontology.categories), n=3)
             raise UnknownTermError("category", str(value), [repr(c) for c in close] or None)
-        return ox.NamedNode("https://w3id.org/msc-graph/" + str(value))
+        return ox.NamedNode(BASE + str(value))
     if param.type == "statement":
-        from .namespaces import STATEMENT
-
         text = str(value).rsplit("/", 1)[-1]
         if not re.fullmatch(r"s[0-9a-f]{16}", text):
             raise QueryError(f"parameter ?{param.name} takes a statement id such as s0bbf9a748f72d1d1, got {value!r}")
-        return ox.NamedNode(str(STATEMENT[text]))
+        return ox.NamedNode(PREFIXES["statement"] + text)
     if param.type == "number":
         try:
             return ox.Literal(str(int(value)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))

@@ -9,15 +9,12 @@ the claim id where there is one, and the way out.
 from __future__ import annotations
 
 import difflib
-import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from .corpus import Corpus
-from .errors import AnchorError, CurationError, InputError, UnknownTermError
-from .model import (
+from ..corpus import Corpus
+from ..errors import AnchorError, CurationError, InputError, UnknownTermError
+from ..model import (
     POLARITIES,
     SKIP_REASONS,
     Anchor,
@@ -31,91 +28,22 @@ from .model import (
     Skip,
     Statement,
 )
-from .ontology import Ontology, load_ontology
-
-# ------------------------------------------------------------------ YAML with line numbers
-
-
-class LineDict(dict):
-    """A mapping that remembers the line of itself and of each key."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-    loader.flatten_mapping(node)
-    out = LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def read_yaml(path: Path) -> Any:
-    """Parse a YAML file; syntax errors become one line with file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise CurationError(f"cannot read: {err.strerror}", where=display_path(path)) from err
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = f":{mark.line + 1}" if mark else ""
-        problem = err.problem or err.context or "malformed YAML"
-        raise CurationError(
-            f"malformed YAML: {problem}; fix the syntax at that line", where=f"{display_path(path)}{line}"
-        ) from err
-
-
-# ------------------------------------------------------------------ field specs
-
-CLAIM_FIELDS = {
-    "id",
-    "subject",
-    "predicate",
-    "object",
-    "object_value",
-    "polarity",
-    "context",
-    "modality",
-    "cue",
-    "party",
-    "speaker",
-    "reference",
-    "evidence",
-    "anchor",
-    "paraphrase",
-    "note",
-    "conflicts_with",
-    "status",
-    "proposal",
-}
-CLAIM_REQUIRED = ("id", "subject", "predicate", "modality", "party", "evidence", "anchor", "paraphrase")
-SKIP_FIELDS = {"id", "anchor", "reason", "note", "status", "proposal"}
-EVIDENCE_FIELDS = {"type", "studies", "patients", "follow_up"}
-DOCUMENT_FIELDS = {"id", "file", "sha256", "title", "publisher", "kind", "speaker", "url"}
-PARTY_FIELDS = {"label", "kind", "speaker", "reference"}
-REFERENCE_FIELDS = {"label", "url", "identifier"}
-FILE_FIELDS = {"document", "parties", "references", "claims", "skip", "unknown_entities"}
-#: review status of a claim or skip made by ``msc-graph propose``: 'proposed' is refused (nothing enters the
-#: graph unreviewed); 'accepted' (taken unchanged) and 'edited' (changed in review) are kept for counting
-STATUSES = ("proposed", "accepted", "edited")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+from ..ontology import Ontology, load_ontology
+from ..project import ontology_dir
+from .loader import display_path, location, read_yaml
+from .schema import (
+    HEX64,
+    ID_PATTERN,
+    CLAIM_FIELDS,
+    CLAIM_REQUIRED,
+    DOCUMENT_FIELDS,
+    EVIDENCE_FIELDS,
+    FILE_FIELDS,
+    PARTY_FIELDS,
+    REFERENCE_FIELDS,
+    SKIP_FIELDS,
+    STATUSES,
+)
 
 
 class _Collector:
@@ -127,24 +55,6 @@ class _Collector:
 
     def add(self, message: str, *, where: str, claim: str | None = None) -> None:
         self.problems.append(CurationError(message, where=where, claim=claim))
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    import os
-
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
-def _where(path: Path, node: Any, key: str | None = None) -> str:
-    if isinstance(node, LineDict):
-        line = node.key_lines.get(key, node.line) if key else node.line
-        return f"{display_path(path)}:{line}"
-    return display_path(path)
 
 
 def _unknown_fields(found: dict, allowed: set[str]) -> list[str]:
@@ -165,7 +75,7 @@ def load_documents(path: Path, corpus: Corpus | None, problems: _Collector) -> d
         raise CurationError("expected a mapping with a 'documents' list", where=str(path))
     documents: dict[str, Document] = {}
     for record in data["documents"]:
-        where = _where(path, record)
+        where = location(path, record)
         if not isinstance(record, dict):
             problems.add("each document must be a mapping", where=where)
             continue
@@ -187,7 +97,7 @@ def load_documents(path: Path, corpus: Corpus | None, problems: _Collector) -> d
         )
         if doc.id in documents:
             problems.add(f"duplicate document id {doc.id!r}", where=where)
-        if not _HEX64.match(doc.sha256):
+        if not HEX64.match(doc.sha256):
             problems.add("sha256 must be 64 lowercase hex digits", where=where)
         if corpus is not None:
             cdoc = corpus.documents.get(doc.id)
@@ -235,7 +145,7 @@ class _FileReader:
     def term(
         self, value: Any, *, node: Any, key: str, claim: str | None, categories: tuple[str, ...] | None = None
     ) -> str | None:
-        where = _where(self.path, node, key)
+        where = location(self.path, node, key)
         if value is None or value == "":
             self.problems.add(f"{key} is empty", where=where, claim=claim)
             return None
@@ -256,7 +166,7 @@ class _FileReader:
         return term.curie
 
     def anchor(self, value: Any, *, doc: str, node: Any, claim: str | None) -> Anchor | None:
-        where = _where(self.path, node, "anchor")
+        where = location(self.path, node, "anchor")
         if not isinstance(value, dict) or set(value) != {"start", "end", "sha256"}:
             self.problems.add(
                 f"anchor must be {{start: N, end: M, sha256: HEX}}; get one with msc-graph locate {doc} 'TEXT'",
@@ -270,7 +180,7 @@ class _FileReader:
                 f"anchor offsets must be integers with start < end (got {start!r}-{end!r})", where=where, claim=claim
             )
             return None
-        if not _HEX64.match(digest):
+        if not HEX64.match(digest):
             self.problems.add("anchor sha256 must be 64 lowercase hex digits", where=where, claim=claim)
             return None
         anchor = Anchor(doc, start, end, digest)
@@ -288,18 +198,18 @@ class _FileReader:
         if not isinstance(data, dict):
             raise CurationError("expected a mapping with 'document' and 'claims'", where=str(path))
         for message in _unknown_fields(data, FILE_FIELDS):
-            self.problems.add(message, where=_where(path, data))
+            self.problems.add(message, where=location(path, data))
         doc_id = data.get("document")
         if doc_id not in self.documents:
             close = difflib.get_close_matches(str(doc_id), list(self.documents), n=1, cutoff=0.3)
             hint = f"; did you mean {close[0]!r}?" if close else "; register it in ontology/documents.yaml"
-            self.problems.add(f"unknown document {doc_id!r}{hint}", where=_where(path, data, "document"))
+            self.problems.add(f"unknown document {doc_id!r}{hint}", where=location(path, data, "document"))
             return None, {}, {}, [], []
         document = self.documents[doc_id]
 
         references: dict[str, Reference] = {}
         for local, rec in (data.get("references") or {}).items():
-            where = _where(path, data.get("references"), local)
+            where = location(path, data.get("references"), local)
             if not isinstance(rec, dict) or not rec.get("label"):
                 self.problems.add(f"reference {local!r} needs a label", where=where)
                 continue
@@ -310,7 +220,7 @@ class _FileReader:
         parties: dict[str, Party] = {}
         party_defaults: dict[str, tuple[str | None, str | None]] = {}
         for local, rec in (data.get("parties") or {}).items():
-            where = _where(path, data.get("parties"), local)
+            where = location(path, data.get("parties"), local)
             if not isinstance(rec, dict) or not rec.get("label") or not rec.get("kind"):
                 self.problems.add(f"party {local!r} needs a label and a kind", where=where)
                 continue
@@ -335,26 +245,26 @@ class _FileReader:
                 assertions.append(assertion)
         skips = []
         for record in data.get("skip") or []:
-            where = _where(path, record)
+            where = location(path, record)
             if not isinstance(record, dict):
                 self.problems.add("each skip entry must be a mapping", where=where)
                 continue
             for message in _unknown_fields(record, SKIP_FIELDS):
                 self.problems.add(message, where=where)
             sid = record.get("id")
-            if not sid or not _ID.match(str(sid)):
+            if not sid or not ID_PATTERN.match(str(sid)):
                 self.problems.add("skip entry needs an id of lowercase letters, digits and hyphens", where=where)
                 continue
             if record.get("status") is not None or record.get("proposal") is not None:
                 before = len(self.problems.problems)
-                _check_status(record, self.problems, _where(path, record, "status"), None, f"skip {sid}")
+                _check_status(record, self.problems, location(path, record, "status"), None, f"skip {sid}")
                 if len(self.problems.problems) > before:
                     continue
             reason = record.get("reason")
             if reason not in SKIP_REASONS:
                 self.problems.add(
                     f"skip {sid}: reason {reason!r} is not one of {', '.join(SKIP_REASONS)}",
-                    where=_where(path, record, "reason"),
+                    where=location(path, record, "reason"),
                 )
                 continue
             anchor = self.anchor(record.get("anchor"), doc=doc_id, node=record, claim=None)
@@ -372,7 +282,7 @@ class _FileReader:
         references: dict[str, Reference],
     ) -> Assertion | None:
         path = self.path
-        where = _where(path, record)
+        where = location(path, record)
         if not isinstance(record, dict):
             self.problems.add("each claim must be a mapping", where=where)
             return None
@@ -383,10 +293,10 @@ class _FileReader:
         before = len(self.problems.problems)
         for message in _unknown_fields(record, CLAIM_FIELDS):
             self.problems.add(message, where=where, claim=claim)
-        if not cid or not _ID.match(str(cid)):
+        if not cid or not ID_PATTERN.match(str(cid)):
             self.problems.add("claim needs an id of lowercase letters, digits and hyphens", where=where)
             return None
-        _check_status(record, self.problems, _where(path, record, "status"), claim, "claim")
+        _check_status(record, self.problems, location(path, record, "status"), claim, "claim")
         missing = [k for k in CLAIM_REQUIRED if record.get(k) in (None, "", [])]
         if missing:
             provenance = {"party", "anchor", "paraphrase", "evidence"} & set(missing)
@@ -398,7 +308,7 @@ class _FileReader:
         try:
             predicate = self.onto.predicate(str(record["predicate"]))
         except UnknownTermError as err:
-            self.problems.add(str(err), where=_where(path, record, "predicate"), claim=claim)
+            self.problems.add(str(err), where=location(path, record, "predicate"), claim=claim)
             predicate = None
         obj = value = None
         if predicate is not None:
@@ -423,7 +333,7 @@ class _FileReader:
         if polarity not in POLARITIES:
             self.problems.add(
                 f"polarity {polarity!r} is not one of {', '.join(POLARITIES)}",
-                where=_where(path, record, "polarity"),
+                where=location(path, record, "polarity"),
                 claim=claim,
             )
         modalities = self.onto.modalities
@@ -432,7 +342,7 @@ class _FileReader:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             self.problems.add(
                 f"modality {modality!r} is not one of {', '.join(modalities)}{hint}",
-                where=_where(path, record, "modality"),
+                where=location(path, record, "modality"),
                 claim=claim,
             )
         if modality == "negated" and polarity != "negative":
@@ -458,7 +368,7 @@ class _FileReader:
             self.problems.add("context must be a mapping", where=where, claim=claim)
             context_record = {}
         for message in _unknown_fields(context_record, set(self.onto.context)):
-            self.problems.add(f"context: {message}", where=_where(path, record, "context"), claim=claim)
+            self.problems.add(f"context: {message}", where=location(path, record, "context"), claim=claim)
         for key, spec in self.onto.context.items():
             if key not in context_record:
                 continue
@@ -475,7 +385,7 @@ class _FileReader:
             hint = f"; did you mean {close[0]!r}?" if close else "; declare it under 'parties:'"
             self.problems.add(
                 f"missing provenance: unknown party {party_key!r}{hint}",
-                where=_where(path, record, "party"),
+                where=location(path, record, "party"),
                 claim=claim,
             )
         default_speaker, default_reference = party_defaults.get(party_key, (None, None))
@@ -483,12 +393,12 @@ class _FileReader:
         try:
             self.onto.value("SpeakerKind", speaker)
         except UnknownTermError as err:
-            self.problems.add(str(err), where=_where(path, record, "speaker"), claim=claim)
+            self.problems.add(str(err), where=location(path, record, "speaker"), claim=claim)
         reference = record.get("reference", default_reference)
         if reference is not None and reference not in references:
             self.problems.add(
                 f"unknown reference {reference!r}; declare it under 'references:'",
-                where=_where(path, record, "reference"),
+                where=location(path, record, "reference"),
                 claim=claim,
             )
 
@@ -500,7 +410,7 @@ class _FileReader:
             self.problems.add("missing provenance: evidence needs a type", where=where, claim=claim)
         else:
             for message in _unknown_fields(evidence_record, EVIDENCE_FIELDS):
-                self.problems.add(f"evidence: {message}", where=_where(path, record, "evidence"), claim=claim)
+                self.problems.add(f"evidence: {message}", where=location(path, record, "evidence"), claim=claim)
             etype = self.term(
                 evidence_record["type"], node=record, key="evidence", claim=claim, categories=("EvidenceType",)
             )
@@ -518,7 +428,7 @@ class _FileReader:
         anchor = self.anchor(record["anchor"], doc=document.id, node=record, claim=claim)
         paraphrase = str(record["paraphrase"]).strip()
         if "\n" in paraphrase:
-            self.problems.add("paraphrase must be one line", where=_where(path, record, "paraphrase"), claim=claim)
+            self.problems.add("paraphrase must be one line", where=location(path, record, "paraphrase"), claim=claim)
         conflicts = record.get("conflicts_with") or []
         if isinstance(conflicts, str):
             conflicts = [conflicts]
@@ -568,8 +478,6 @@ def load_curation(
     Returns the curation and the list of problems. With ``strict`` (the default) the
     first problem is raised instead, carrying all of them in ``.problems``.
     """
-    from .paths import ontology_dir
-
     directory = ontology_directory or ontology_dir()
     onto = load_ontology(directory)
     problems = _Collector()

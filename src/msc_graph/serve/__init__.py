@@ -1,0 +1,8 @@
+"""The knowledge graph on real SPARQL servers: the Oxigraph server (:mod:`.oxigraph`, what
+``msc-graph serve`` runs) and Virtuoso Open Source (:mod:`.virtuoso`)."""
+
+from __future__ import annotations
+
+from .oxigraph import oxigraph_binary, prepare_store, server_command, wait_until_ready
+
+__all__ = ["oxigraph_binary", "prepare_store", "server_command", "wait_until_ready"]

@@ -1,0 +1,87 @@
+"""A SPARQL 1.1 Protocol client: msc-graph's questions against any endpoint URL.
+
+Parameters are bound by a ``VALUES`` block that the client inserts at the start of the
+query's outer group, with every value serialised as an RDF term (IRIs checked, literals
+escaped): values are never pasted as text. Answers are checked for completeness: some
+servers (the Oxigraph server among them) answer a timed-out query with HTTP 200 and a
+truncated body, which is reported as a timeout, never returned as a partial answer.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import QueryError
+from .text import bind_with_values, json_term, prefix_block, refuse_updates
+
+@dataclass
+class RemoteEndpoint:
+    """A SPARQL 1.1 Protocol endpoint (query operation only)."""
+
+    url: str
+    timeout: float = 60.0
+
+    def request(self, sparql: str, accept: str = "application/sparql-results+json") -> bytes:
+        body = urllib.parse.urlencode({"query": sparql}).encode()
+        req = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as response:  # noqa: S310 - user-given URL
+                return response.read()
+        except urllib.error.HTTPError as err:
+            detail = err.read().decode("utf-8", "replace").strip().splitlines()
+            raise QueryError(
+                f"the endpoint {self.url} answered HTTP {err.code}: {detail[0][:300] if detail else err.reason}"
+            ) from err
+        except TimeoutError as err:
+            raise QueryError(
+                f"the query did not finish within {self.timeout:g} s at {self.url} (timeout); "
+                "narrow it or raise the timeout"
+            ) from err
+        except (urllib.error.URLError, OSError) as err:
+            reason = getattr(err, "reason", err)
+            if isinstance(reason, TimeoutError) or "timed out" in str(reason):
+                raise QueryError(
+                    f"the query did not finish within {self.timeout:g} s at {self.url} (timeout); "
+                    "narrow it or raise the timeout"
+                ) from err
+            raise QueryError(f"cannot reach the SPARQL endpoint {self.url}: {reason}") from err
+
+    def select(self, sparql: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+        refuse_updates(sparql)
+        text = prefix_block() + bind_with_values(sparql, bindings or {})
+        data = parse_results(self.request(text), self.url)
+        if "boolean" in data:
+            return ["ask"], [{"ask": bool(data["boolean"])}]
+        columns = list(data.get("head", {}).get("vars", []))
+        rows = [{c: json_term(b.get(c)) for c in columns} for b in data.get("results", {}).get("bindings", [])]
+        return columns, rows
+
+
+def parse_results(raw: bytes, url: str = "the endpoint") -> dict[str, Any]:
+    """Parse SPARQL JSON results, refusing truncated answers.
+
+    The Oxigraph server answers a cancelled query with HTTP 200, the start of the JSON and
+    then the text "The SPARQL operation has been cancelled": that is a timeout, not an answer.
+    """
+    try:
+        data = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise QueryError(
+            f"{url} returned an incomplete answer ({len(raw)} bytes, not valid JSON): the query probably hit "
+            "the server's timeout; narrow it or raise the timeout"
+        ) from err
+    if not isinstance(data, dict) or ("boolean" not in data and "results" not in data):
+        raise QueryError(f"{url} did not return SPARQL JSON results")
+    return data
+
+

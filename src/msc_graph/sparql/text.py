@@ -1,0 +1,291 @@
+"""SPARQL text: refusing updates, binding parameters with a VALUES block, the Oxigraph
+rewrites, serialising and reading RDF terms, and the query files the package ships.
+
+Values are never pasted into a query as text: each one is serialised as a checked RDF term
+(IRIs checked for forbidden characters, literals escaped) inside a ``VALUES`` block.
+
+>>> bind_with_values("SELECT ?x WHERE { ?x a ?t }", {"t": 5})
+'SELECT ?x WHERE { VALUES (?t) { (5) }\n ?x a ?t }'
+>>> refuse_updates("DELETE WHERE { ?s ?p ?o }")
+Traceback (most recent call last):
+...
+msc_graph.errors.QueryError: update requests are refused (DELETE); msc-graph answers read-only queries
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from functools import cache
+from typing import Any
+
+from ..errors import QueryError
+from ..namespaces import PREFIXES, curie_to_iri, iri_to_curie
+from ..project import package_file
+
+
+@cache
+def query_file(name: str) -> str:
+    """The text of a query shipped with the package (``sparql/queries/<name>.rq``).
+
+    >>> "msc:Document" in query_file("document-ids")
+    True
+    """
+    return package_file("sparql", "queries", f"{name}.rq").read_text(encoding="utf-8")
+
+
+def fill(template: str, **parts: str) -> str:
+    """A query file (comment lines dropped) with its ``$name`` placeholders filled (parts derived
+    from the ontology)."""
+    return string.Template(_strip_comments(template)).safe_substitute(parts)
+
+
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def term_to_sparql(term: Any) -> str:
+    """Serialise a pyoxigraph term (or str/int) as SPARQL syntax, safely."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        if _IRI_FORBIDDEN.search(term.value):
+            raise QueryError(f"not a valid IRI: {term.value!r}")
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        text = json.dumps(term.value, ensure_ascii=False)  # escapes quotes, backslashes, newlines
+        datatype = term.datatype.value
+        if term.language:
+            return f"{text}@{term.language}"
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return text
+        return f"{text}^^<{datatype}>"
+    if isinstance(term, int):
+        return str(int(term))
+    return json.dumps(str(term), ensure_ascii=False)
+
+
+def prefix_block() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(PREFIXES.items()))
+
+
+def _strip_comments(sparql: str) -> str:
+    return "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+
+
+def _values_block(bindings: dict[str, Any], names: list[str]) -> str:
+    return (
+        " VALUES ("
+        + " ".join(f"?{n}" for n in names)
+        + ") { ("
+        + " ".join(term_to_sparql(bindings[n]) for n in names)
+        + ") }\n"
+    )
+
+
+def _projected(projection: str) -> set[str]:
+    """The plain variables of a SELECT projection (not those inside expressions or after AS)."""
+    depth, names = 0, set()
+    for token in re.finditer(r"[()]|\?\w+", projection):
+        text = token.group()
+        depth += {"(": 1, ")": -1}.get(text, 0)
+        if text.startswith("?") and depth == 0:
+            names.add(text[1:])
+    return names
+
+
+_UPDATE = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+def refuse_updates(sparql: str) -> None:
+    """Raise QueryError when the text is a SPARQL update, not a query (for the embedded store and endpoints)."""
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    for token in body.replace("{", " ").split():
+        upper = token.upper()
+        if upper in ("PREFIX", "BASE") or ":" in token or token.startswith("<"):
+            continue
+        if upper in _UPDATE:
+            raise QueryError(f"update requests are refused ({upper}); msc-graph answers read-only queries")
+        break
+
+
+def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
+    """Insert ``VALUES (?a ?b) { (<x> "y") }`` at the start of the outer WHERE group, and into
+    every subquery that projects a bound variable.
+
+    Pushing the binding into a subquery gives the same answers (the outer group joins on that
+    variable anyway; a projected plain variable of an aggregate subquery is a GROUP BY key) and
+    lets the engine evaluate the subquery for the bound value only instead of for the whole graph.
+    Queries with LIMIT or OFFSET are bound in the outer group only (there it would not commute).
+    """
+    text = _strip_comments(sparql)
+    if not bindings:
+        return text
+    selects = list(re.finditer(r"\bSELECT\b([^{}]*?)\bWHERE\s*\{", text, re.IGNORECASE))
+    if not selects:
+        match = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
+        if match is None:
+            raise QueryError("cannot bind parameters: the query has no WHERE clause")
+        return text[: match.end()] + _values_block(bindings, sorted(bindings)) + text[match.end() :]
+    push = not re.search(r"\b(LIMIT|OFFSET)\b", text, re.IGNORECASE)
+    inserts = [(selects[0].end(), sorted(bindings))]
+    for sub in selects[1:] if push else []:
+        names = sorted(set(bindings) & _projected(sub.group(1)))
+        if names:
+            inserts.append((sub.end(), names))
+    for position, names in sorted(inserts, reverse=True):
+        text = text[:position] + _values_block(bindings, names) + text[position:]
+    return text
+
+
+def sparql_term(curie_or_iri: str) -> str:
+    """One CURIE or IRI as a SPARQL IRI term, checked (never pasted unchecked)."""
+    import pyoxigraph as ox
+
+    iri = curie_or_iri if curie_or_iri.startswith(("http://", "https://")) else curie_to_iri(curie_or_iri)
+    return term_to_sparql(ox.NamedNode(iri))
+
+
+def values_block(variable: str, curies: list[str]) -> str:
+    """``VALUES ?variable { <a> <b> }`` with every IRI checked."""
+    return f"VALUES ?{variable} {{ {' '.join(sparql_term(c) for c in curies)} }}"
+
+
+def with_values(query: str, block: str) -> str:
+    """The query (comment lines dropped) with ``block`` at the start of its (first) WHERE group."""
+    query = _strip_comments(query)
+    match = re.search(r"\bWHERE\s*\{", query)
+    if match is None:
+        raise ValueError("the query has no WHERE group")
+    return query[: match.end()] + " " + block + "\n" + query[match.end() :]
+
+
+def to_python(term: Any) -> Any:
+    """A pyoxigraph term as a plain Python value (IRIs as compact CURIEs where possible)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return iri_to_curie(term.value)
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
+            return int(term.value)
+        if datatype.endswith(("#decimal", "#double", "#float")):
+            return float(term.value)
+        if datatype.endswith("#boolean"):
+            return term.value == "true"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
+def _skip(text: str, i: int) -> int:
+    """The index after the string literal, IRI or comment starting at ``text[i]`` (else ``i``)."""
+    char = text[i]
+    if char in "\"'":
+        quote = text[i : i + 3] if text[i : i + 3] in ('"""', "'''") else char
+        j = i + len(quote)
+        while j < len(text) and not text.startswith(quote, j):
+            j += 2 if text[j] == "\\" else 1
+        return j + len(quote)
+    if char == "<":
+        match = _IRI.match(text, i)
+        return match.end() if match else i
+    if char == "#":
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end
+    return i
+
+
+_PLAIN = re.compile(r"(?:[^\"'<#{}Oo]|[Oo](?!(?i:ptional)))*")
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_OPTIONAL = re.compile(r"OPTIONAL\s*\{", re.IGNORECASE)
+_SUBQUERY = re.compile(r"\{\s*SELECT\b", re.IGNORECASE)
+
+
+def oxigraph_dialect(sparql: str) -> str:
+    """Rewrite a query so that Oxigraph 0.5 evaluates it as nested loops from its selective part.
+
+    * ``OPTIONAL { P }`` becomes ``LATERAL { OPTIONAL { P } }``. A plain OPTIONAL is evaluated
+      by building a hash table of its whole right side: ``OPTIONAL { ?a msc:cue ?cue }`` reads
+      every cue in the graph even for one row on the left (0.45 s per query at 100k claims).
+      Under LATERAL (SEP-0006, which Oxigraph implements) it is a for-loop left join.
+    * After a subquery, the rest of its group becomes ``LATERAL { rest }``: a subquery is never
+      joined by nested loops, so the patterns after it were evaluated for the whole graph and
+      hash-joined (risks-and-regulation: 21 s at 100k claims for a subquery with no rows).
+
+    The answers are the same for groups whose OPTIONAL parts only add variables and whose
+    subqueries are joined on their projected variables, as in msc-graph's queries; the tests
+    compare every named query, bound and free, against the plain text, and the Oxigraph
+    server and Virtuoso (which get the plain text) against the embedded store. Text that does
+    not scan cleanly (unbalanced braces) is returned unchanged.
+    """
+    out: list[str] = []
+    after: list[int] = []  # depths whose closing brace gets an extra " }" after it (OPTIONAL)
+    before: list[int] = []  # depths whose closing brace gets an extra " }" before it (rest after a subquery)
+    subqueries: list[int] = []  # depths of the groups that are subqueries
+    depth = i = 0
+    while i < len(sparql):
+        plain = _PLAIN.match(sparql, i).end()  # copy runs without any character of interest at once
+        if plain != i:
+            out.append(sparql[i:plain])
+            i = plain
+            continue
+        j = _skip(sparql, i)
+        if j != i:
+            out.append(sparql[i:j])
+            i = j
+            continue
+        match = _OPTIONAL.match(sparql, i)
+        if match and (i == 0 or not (sparql[i - 1].isalnum() or sparql[i - 1] in "_:?$")):
+            out.append("LATERAL { " + match.group())
+            depth += 1
+            after.append(depth)
+            i = match.end()
+            continue
+        char = sparql[i]
+        out.append(char)
+        if char == "{":
+            depth += 1
+            if _SUBQUERY.match(sparql, i):
+                subqueries.append(depth)
+        elif char == "}":
+            if before and before[-1] == depth:
+                before.pop()
+                out.insert(len(out) - 1, "} ")
+            if after and after[-1] == depth:
+                after.pop()
+                out.append(" }")
+            if subqueries and subqueries[-1] == depth:
+                subqueries.pop()
+                rest = sparql[i + 1 :].lstrip()
+                if rest and rest[0] not in "{}" and depth - 1 not in before and depth > 1:
+                    out.append(" LATERAL {")
+                    before.append(depth - 1)
+            depth -= 1
+            if depth < 0:
+                return sparql
+        i += 1
+    return sparql if depth or after or before else "".join(out)
+
+
+def json_term(term: dict[str, Any] | None) -> Any:
+    """A SPARQL JSON results term as the same Python value the embedded store gives."""
+    if term is None:
+        return None
+    kind, value = term.get("type"), term.get("value")
+    if kind == "uri":
+        return iri_to_curie(value)
+    if kind == "bnode":
+        return f"_:{value}"
+    datatype = term.get("datatype", "")
+    if datatype.endswith(("#integer", "#nonNegativeInteger", "#int", "#long")):
+        return int(value)
+    if datatype.endswith(("#decimal", "#double", "#float")):
+        return float(value)
+    if datatype.endswith("#boolean"):
+        return value in ("true", "1")
+    return value
