@@ -15,3 +15,28 @@ def run_cli(project: Project | None, *args: str, timeout: int = 300) -> subproce
     return subprocess.run(
         [str(BIN), *args], capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL
     )
+
+
+def assert_summaries_match(kg) -> None:
+    """The summary triples in ``kg``'s store are exactly what :mod:`msc_graph.summaries` derives from
+    the statements and assertions of the same store (read with the projection query)."""
+    from msc_graph.namespaces import iri_to_curie
+    from msc_graph.sparql.statements import fetch_projection
+    from msc_graph.summaries import Skeleton, StatementFacts, statement_summary, summary_rules, term_iri
+
+    onto = kg.ontology
+    network = fetch_projection(kg.select, onto)
+    skeleton = Skeleton(summary_rules(onto))
+    expected = {}
+    for sid, edge in network.graph["statements"].items():
+        facts = StatementFacts(
+            sid, edge.subject, onto.predicates[edge.predicate].curie, edge.object, edge.polarity, dict(edge.context),
+            [(a.document, iri_to_curie(onto.value("Modality", a.modality)), a.evidence_type) for a in edge.assertions],
+        )  # fmt: skip
+        expected[sid] = statement_summary(facts)
+        skeleton.add(facts)
+    rows = kg.select("SELECT ?s ?v WHERE { ?s msc:statementSummary ?v }")[1]
+    assert {r["s"].rsplit("/", 1)[-1]: r["v"] for r in rows} == expected
+    rows = kg.select("SELECT ?s ?p ?v WHERE { VALUES ?p { msc:stepEdges msc:caveatStatements } ?s ?p ?v }")[1]
+    stored = {(term_iri(r["s"]), term_iri(r["p"]), r["v"]) for r in rows}
+    assert stored == set(skeleton.triples())

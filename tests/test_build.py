@@ -182,3 +182,16 @@ def test_a_denial_about_a_general_class_or_stage_meets_the_claims_it_covers(tmp_
     project = make_project(tmp_path / "narrow", narrow)
     curation, _ = load_curation(project.ontology, corpus=Corpus(project.corpus))
     assert conflicts(curation, load_ontology(project.ontology)) == set()
+
+
+def test_the_build_writes_the_summaries_the_explanation_reads(project):
+    """Per statement the ranking summary, per term the chain steps and the caveats: exactly what
+    msc_graph.summaries derives from the statements and assertions the build wrote."""
+    from helpers import assert_summaries_match
+
+    import msc_graph
+
+    kg = msc_graph.load(root=project.root, corpus=project.corpus)
+    rows = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?s msc:stepEdges ?e }")[1]
+    assert rows[0]["n"] > 0
+    assert_summaries_match(kg)

@@ -153,3 +153,9 @@ def test_the_readme_documents_the_json_contract():
     documented = set(re.findall(r"`([a-z_]+)`", section))
     for keys in (TOP_KEYS, CHAIN_KEYS, STEP_KEYS, ASSERTION_KEYS, SUMMARY_KEYS, ("quote",)):
         assert set(keys) <= documented, set(keys) - documented
+
+
+def test_the_summaries_of_the_curated_graph_match_its_claims(kg):
+    from helpers import assert_summaries_match
+
+    assert_summaries_match(kg)

@@ -15,6 +15,9 @@ from msc_graph.ontology import tbox_graph
 from msc_graph.sparql.vocabulary import ontology_from_store
 from msc_graph.project import queries_dir
 from msc_graph.synthetic import generate
+from msc_graph.explain.rules import Rules
+
+from helpers import assert_summaries_match
 
 
 def _kg(path) -> KnowledgeGraph:
@@ -71,7 +74,7 @@ def test_the_integrity_checks_pass_on_the_synthetic_graph(synthetic):
 def test_every_term_has_a_category_of_the_real_ontology(synthetic):
     _, kg = synthetic
     onto = kg.ontology
-    synthetic_terms = [t for c, t in onto.terms.items() if "/syn/" in c]
+    synthetic_terms = [t for c, t in onto.terms.items() if c.startswith("msc:syn")]
     assert len(synthetic_terms) > 2000 and all(t.category in onto.categories for t in synthetic_terms)
 
 
@@ -96,15 +99,24 @@ def test_bounded_search_on_a_dense_graph_returns_real_chains_only(synthetic, pai
         assert (chain.effect, chain.claimed_by, chain.specificity) == (twin.effect, twin.claimed_by, twin.specificity)
 
 
-def test_the_direct_edge_skeleton_is_read_once_and_matches_the_graph(synthetic):
+def test_the_skeleton_is_written_by_the_generator_read_once_and_matches_the_graph(synthetic):
     _, kg = synthetic
-    for key in [k for k in kg._cache if isinstance(k, tuple) and k[0] == "direct_edges"]:
-        kg._cache.pop(key)
+    kg._cache.pop("skeleton", None)
     kg.explain("synthetic cellsource 0", "synthetic condition 0", max_length=4, strategy="bounded")
-    ((key, (successors, predecessors)),) = [(k, v) for k, v in kg._cache.items() if isinstance(k, tuple)]
-    pairs = {(s, o) for s, objects in successors.items() for o in objects}
-    assert pairs == {(s, o) for o, subjects in predecessors.items() for s in subjects}
-    network = kg.network()  # the full projection, built from the statements themselves
-    steps = kg.ontology.chain_signs
-    expected = {(s, o) for s, o, d in network.edges(data="data") if d.polarity == "positive" and d.predicate in steps}
-    assert pairs == expected
+    skeleton = kg._cache["skeleton"]
+    kg.explain("synthetic cellsource 1", "synthetic condition 3", max_length=4, strategy="bounded")
+    assert kg._cache["skeleton"] is skeleton  # read once per session
+    steps = {(u, v, sid) for u, out in skeleton.successors.items() for v, sids in out.items() for sid in sids}
+    assert {(u, v) for u, v, _ in steps} == {(u, v) for v, us in skeleton.predecessors.items() for u in us}
+    network = kg.network()  # the full projection, built from the statements and assertions themselves
+    rules = Rules(kg.ontology)
+    expected = {(d.subject, d.object, d.statement) for _, _, d in network.edges(data="data") if rules.is_step(d)}
+    assert steps == expected
+    in_context = {(u, v) for pairs in skeleton.in_context.values() for u, v in pairs}
+    assert in_context == {(d.subject, d.object) for _, _, d in network.edges(data="data")
+                          if rules.is_step(d) and "condition" in d.context}
+
+
+def test_the_generator_writes_the_summaries_the_build_would(synthetic):
+    _, kg = synthetic
+    assert_summaries_match(kg)

@@ -1,7 +1,8 @@
 """The curated claims and the ontology as RDF, and back (:func:`compile_abox`, :func:`decompile`).
 
 Statements, assertions with their anchors and evidence, documents, parties, references, skipped
-spans, the materialised direct edges, the subclass closure and the conflicts between statements.
+spans, the materialised direct edges, the subclass closure, the conflicts between statements and
+the summary triples of the explanation engine (:mod:`msc_graph.summaries`).
 No blank nodes: every node has an IRI derived from its content or its curated id.
 """
 
@@ -18,6 +19,7 @@ from .model import Anchor, Assertion, Context, Curation, Document, Evidence, Par
 from .namespaces import curie_to_iri, iri_to_curie
 from .ontology import Ontology, load_ontology, tbox_graph
 from .project import ontology_dir
+from .summaries import STATEMENT_SUMMARY, Skeleton, StatementFacts, statement_summary, summary_rules
 
 
 def statement_iri(statement: Statement) -> Any:  # rdflib.URIRef
@@ -189,6 +191,7 @@ def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
     for a_id, b_id in conflicts(curation, onto):
         g.add((STATEMENT[a_id], MSC.conflictsWith, STATEMENT[b_id]))
         g.add((STATEMENT[b_id], MSC.conflictsWith, STATEMENT[a_id]))
+    _add_summaries(g, curation, onto)
     for skip in curation.skips:
         k = SKIP[skip.id]
         g.add((k, RDF.type, MSC.SkippedSpan))
@@ -197,6 +200,29 @@ def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
         if skip.note:
             g.add((k, SKOS.note, Literal(skip.note)))
     return g
+
+
+def _add_summaries(g: Any, curation: Curation, onto: Ontology) -> None:
+    """The summary triples: per statement what ranking reads, per term its chain steps and caveats."""
+    from rdflib import Literal, URIRef
+
+    files = {d.id: d.file for d in curation.documents.values()}
+    facts: dict[str, StatementFacts] = {}
+    for st in curation.statements().values():
+        if st.object is not None:
+            facts[st.id] = StatementFacts(
+                st.id, st.subject, onto.predicates[st.predicate].curie, st.object, st.polarity, st.context.as_dict()
+            )
+    for a in curation.assertions:
+        item = facts.get(a.statement.id)
+        if item is not None:
+            item.assertions.append((files[a.document], iri_to_curie(onto.value("Modality", a.modality)), a.evidence.type))
+    skeleton = Skeleton(summary_rules(onto))
+    for sid, item in facts.items():
+        g.add((ns.STATEMENT[sid], URIRef(STATEMENT_SUMMARY), Literal(statement_summary(item))))
+        skeleton.add(item)
+    for subject, prop, text in skeleton.triples():
+        g.add((URIRef(subject), URIRef(prop), Literal(text)))
 
 
 def _add_target(g: Any, node: Any, doc: str, start: int, end: int, digest: str, local: str) -> None:

@@ -7,8 +7,9 @@ statements along typed layers (source → cell → factor → target → mechani
 condition) with skewed (Zipf-like) popularity, so that mechanism chains exist from sources
 to conditions; several assertions per statement, each with a Web Annotation anchor,
 modality, credited party, speaker kind, evidence and paraphrase; opposite-polarity
-statements linked as conflicts; the materialised direct edges and subclass closure.
-Deterministic by seed.
+statements linked as conflicts; the materialised direct edges and subclass closure; and the
+summary triples the build writes (:mod:`msc_graph.summaries`: per statement what ranking reads,
+per term its chain steps and caveats), from the same code. Deterministic by seed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from .namespaces import BASE, OBO_BASE, PREFIXES
+from .namespaces import BASE, OBO_BASE, PREFIXES, iri_to_curie
+from .ontology import load_ontology
+from .summaries import STATEMENT_SUMMARY, Skeleton, StatementFacts, statement_summary, summary_rules
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
@@ -109,6 +112,7 @@ class _Zipf:
 def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str | None = None) -> SyntheticGraph:
     """Write a synthetic claim graph of about ``claims`` assertions to ``path`` (N-Triples)."""
     rng = random.Random(seed)
+    skeleton = Skeleton(summary_rules(load_ontology()))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     n_docs = max(50, claims // 200)
@@ -128,7 +132,7 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
         # ---- entity terms, by layer
         layers: dict[str, list[str]] = {}
         for category, size in LAYERS:
-            terms = [f"msc:syn/{category}/{i}" for i in range(size)]
+            terms = [f"msc:syn{category}{i}" for i in range(size)]
             layers[category] = terms
             for i, term in enumerate(terms):
                 node = iri(term)
@@ -196,8 +200,14 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
             emit(st, m("predicate"), iri(pred))
             emit(st, m("object"), iri(obj))
             emit(st, m("polarity"), m(polarity))
+            facts = StatementFacts(
+                f"s{sid}", iri_to_curie(iri(subject)[1:-1]), iri_to_curie(iri(pred)[1:-1]),
+                iri_to_curie(iri(obj)[1:-1]), polarity.lower(), {},
+            )  # fmt: skip
             if rng.random() < 0.3:
-                emit(st, m("inCondition"), iri(layers["Condition"][zipfs["Condition"].pick(rng)]))
+                condition = iri(layers["Condition"][zipfs["Condition"].pick(rng)])
+                emit(st, m("inCondition"), condition)
+                facts.context["condition"] = iri_to_curie(condition[1:-1])
             if polarity == "Positive":
                 emit(iri(subject), iri(pred), iri(obj))
             else:
@@ -241,9 +251,14 @@ def generate(path: str | Path, *, claims: int, seed: int = 7, tbox_ntriples: str
                 emit(evidence, RDF_TYPE, m("EvidenceLine"))
                 etype = rng.choice(EVIDENCE)
                 emit(evidence, m("evidenceType"), iri(etype))
+                facts.assertions.append((f"syn{d:06d}.txt", f"msc:{modality}", iri_to_curie(iri(etype)[1:-1])))
                 if etype in ("OBI_0003699", "OBI_0004001", "msc:MetaAnalysis") and rng.random() < 0.5:
                     emit(evidence, m("patientCount"), lit(str(rng.randrange(10, 2000)), "nonNegativeInteger"))
                 claim += 1
+            emit(st, f"<{STATEMENT_SUMMARY}>", lit(statement_summary(facts)))
+            skeleton.add(facts)
+        for subject, prop, text in skeleton.triples():
+            emit(f"<{subject}>", f"<{prop}>", lit(text))
     popular = {c: t[0] for c, t in layers.items()}
     return SyntheticGraph(
         path, claim, statements, n_docs, triples, layers["CellSource"][:5], layers["Condition"][:5], popular

@@ -3,13 +3,15 @@
 * :class:`FullAccess` uses the NetworkX projection of every statement (the curated graph:
   built once by ``msc-graph build`` and cached).
 * :class:`BoundedAccess` (large graphs, remote endpoints) never projects the graph. It walks
-  an entity-level skeleton of the materialised direct edges of the step relations (read once
-  per session), finds the *corridor*: every edge ``u -> v`` that lies on some walk of at most
-  ``max_length`` steps from a start to the end of a chain, each with its *slack* (the length
-  of the shortest such walk through it), and fetches from the store only the statements of
-  the corridor's edges, with their assertions. When the corridor is larger than ``budget``
-  edges, it fetches the edges of the shortest walks first, whole slack levels at a time, so
-  that the answer is complete for every chain of up to that many steps and says so.
+  the entity-level skeleton of the chain steps that the build writes (``msc:stepEdges``, one
+  row per term, read once per session; :mod:`msc_graph.summaries`), finds the *corridor*:
+  every edge ``u -> v`` that lies on some walk of at most ``max_length`` steps from a start to
+  the end of a chain, each with its *slack* (the length of the shortest such walk through it),
+  and reads only the summaries of the corridor's statements (``msc:statementSummary``, one
+  row per statement: what ranking needs). When the corridor is larger than ``budget`` edges,
+  it reads the edges of the shortest walks first, whole slack levels at a time, so that the
+  answer is complete for every chain of up to that many steps and says so. The assertions in
+  full (party, anchor, paraphrase ...) are fetched only for the chains returned.
 
 On the curated graph the corridor is small, so both give the same neighbourhood for the
 search and the same chains (tested).
@@ -20,16 +22,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
-from ..namespaces import curie_to_iri
+from ..namespaces import iri_to_curie
 from ..projection import EvidenceItem, StatementEdge, from_rows
-from ..sparql.statements import (
-    BATCH,
-    context_parts,
-    projection_query,
-    statement_iri,
-    statements_by_id,
-)
-from ..sparql.text import fill, query_file, values_block, with_values
+from ..sparql.statements import BATCH, projection_query, statement_iri, statements_by_id
+from ..sparql.text import query_file, values_block, with_values
+from ..summaries import Skeleton, parse_statement_summary
 from .question import Question, Start
 from .rules import Rules
 
@@ -38,6 +35,8 @@ if TYPE_CHECKING:
 
 #: the corridor edges a bounded explanation fetches at most (whole slack levels; the first always)
 BUDGET = 2_000
+#: statement summaries fetched per query
+SUMMARY_BATCH = 1_000
 
 
 class FullAccess:
@@ -116,44 +115,23 @@ class BoundedAccess:
         self.complete_up_to: int | None = None  # None: the whole corridor was fetched
 
     # ------------------------------------------------------------------ skeleton
-    def skeleton(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-        """Successors and predecessors along the materialised direct edges of the step relations,
-        read once per graph (one index range per relation: about 200,000 pairs and a few MB at a
-        million claims) and kept, so that the corridor is found in memory."""
-        onto = self.rules.onto
-        relations = sorted(onto.predicates[k].iri for k in onto.chain_signs if k in onto.predicates)
-        cache_key = ("direct_edges", tuple(relations))
-        cached = self.kg._cache.get(cache_key)
+    def skeleton(self) -> Skeleton:
+        """The chain steps between terms as the build wrote them (``msc:stepEdges``: one row per
+        term that starts a step), read once per graph and kept, so that the corridor is found in
+        memory and its statements need no query per subject."""
+        cached = self.kg._cache.get("skeleton")
         if cached is None:
-            query = with_values(query_file("direct-edges"), values_block("p", relations))
-            succ: dict[str, set[str]] = {}
-            pred: dict[str, set[str]] = {}
-            for row in self.kg.select(query)[1]:
-                succ.setdefault(row["s"], set()).add(row["o"])
-                pred.setdefault(row["o"], set()).add(row["s"])
-            cached = self.kg._cache[cache_key] = (
-                {k: sorted(v) for k, v in succ.items()},
-                {k: sorted(v) for k, v in pred.items()},
-            )
+            cached = self.kg._cache["skeleton"] = Skeleton.read(self.kg.select(query_file("step-edges"))[1])
         return cached
-
-    def _context_pairs(self, conditions: list[str]) -> set[tuple[str, str]]:
-        """(subject, object) of the positive statements claimed in one of these conditions' context."""
-        key = self.rules.onto.context.get("condition")
-        if key is None or not conditions:
-            return set()
-        query = with_values(
-            query_file("pairs-in-condition"), values_block("key", [key.iri]) + " " + values_block("c", conditions)
-        )
-        return {(r["s"], r["o"]) for r in self.kg.select(query)[1]}
 
     def corridor(self, question: Question, starts: list[Start]) -> dict[tuple[str, str], int]:
         """Every edge on some walk of at most ``max_length`` steps from a start to the end of a
         chain, with its slack (the length of the shortest such walk through it)."""
-        succ, pred = self.skeleton()
+        skeleton = self.skeleton()
+        succ, pred = skeleton.successors, skeleton.predecessors
         length = question.max_length
         conditions = set(question.conditions)
-        terminal = self._context_pairs(sorted(conditions))
+        terminal = {pair for c in sorted(conditions) for pair in skeleton.in_context.get(c, ())}
         passable = self.rules.passable
 
         def through(node: str) -> bool:
@@ -212,9 +190,8 @@ class BoundedAccess:
                 f"{self.budget:,}; the edges of every walk of up to {self.complete_up_to} step(s) were fetched, so "
                 f"chains of up to {self.complete_up_to} step(s) are complete and longer ones may be missing"
             )
-        of = self._fetch_statements_of(sorted({u for u, _ in chosen}))
-        ends = {sid: (u, v) for u, v in chosen for sid, obj in of[u] if obj == v}
-        edges = self._light(ends)
+        succ = self.skeleton().successors
+        edges = self._light({sid for u, v in chosen for sid in succ[u][v]})
         import networkx as nx
 
         graph = nx.MultiDiGraph(statements={e.statement: e for e in edges}, conflicts={})
@@ -222,71 +199,35 @@ class BoundedAccess:
             graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
         return graph
 
-    def _fetch_statements_of(self, subjects: list[str]) -> dict[str, list[tuple[str, str]]]:
-        """(statement IRI, object) of every statement about each subject, kept for the session."""
-        cache = self.kg._cache.setdefault("bounded_statements_of", {})
-        wanted = sorted(set(subjects) - set(cache))
-        for i in range(0, len(wanted), BATCH):
-            chunk = wanted[i : i + BATCH]
-            query = with_values(query_file("statements-of-subjects"), values_block("subject", chunk))
-            found: dict[str, list[tuple[str, str]]] = {s: [] for s in chunk}
-            for row in self.kg.select(query)[1]:
-                found[row["subject"]].append((row["statement"], row["object"]))
-            cache.update({k: sorted(v) for k, v in found.items()})
-        return {s: cache[s] for s in subjects}
-
-    def _light(self, ends: dict[str, tuple[str, str]]) -> list[StatementEdge]:
-        """The statements (IRI -> (subject, object)) with what the search reads: relation, polarity,
-        the context it filters on, and per assertion its document, modality and evidence type.
+    def _light(self, ids: set[str]) -> list[StatementEdge]:
+        """The statements (ids) as ranking reads them, one summary row each (``msc:statementSummary``:
+        relation, polarity, context, and per assertion its document, modality and evidence type).
         Kept for the session; :meth:`details` fetches the rest for the chains found."""
         cache = self.kg._cache.setdefault("bounded_light", {})
-        wanted = sorted(i for i in ends if i not in cache)
+        wanted = sorted(i for i in ids if i not in cache)
         onto = self.rules.onto
-        keys = [k for k in ("condition", "stage", "donor") if k in onto.context]
-        head = fill(query_file("light-statements"), **context_parts(onto, keys))
-        body = query_file("light-assertions")
-        files = self._files()
-        modalities = {v: k for k, v in onto.values["Modality"].items()}
+        modalities = {iri_to_curie(v): k for k, v in onto.values["Modality"].items()}
         by_curie = {p.curie: p for p in onto.predicates.values()}
-        for i in range(0, len(wanted), BATCH):
-            block = values_block("statement", wanted[i : i + BATCH])
-            edges: dict[str, StatementEdge] = {}
-            for row in self.kg.select(with_values(head, block))[1]:
-                pred = by_curie[row["predicate"]]
-                subject, obj = ends[row["statement"]]
-                edges[row["statement"]] = StatementEdge(
-                    row["statement"].rsplit("/", 1)[-1],
-                    subject,
-                    pred.key,
-                    obj,
-                    pred.sign,
-                    "positive" if row["polarity"] == "msc:Positive" else "negative",
-                    {k: str(row[k]) for k in keys if row.get(k) is not None},
-                )
-            for row in self.kg.select(with_values(body, block))[1]:
-                edge = edges.get(row["statement"])
-                if edge is not None:
-                    edge.assertions.append(
+        for i in range(0, len(wanted), SUMMARY_BATCH):
+            block = values_block("statement", [statement_iri(x) for x in wanted[i : i + SUMMARY_BATCH]])
+            for row in self.kg.select(with_values(query_file("statement-summaries"), block))[1]:
+                data = parse_statement_summary(row["summary"])
+                pred = by_curie[data["p"]]
+                sid = row["statement"].rsplit("/", 1)[-1]
+                cache[sid] = StatementEdge(
+                    sid, data["s"], pred.key, data["o"], pred.sign, "positive" if data["pol"] == "+" else "negative",
+                    dict(data["ctx"]),
+                    [
                         EvidenceItem(
-                            claim=row["assertion"], document=files[row["document"]], start=0, end=0, party="",
-                            speaker="", modality=modalities[curie_to_iri(row["modality"])], cue=None,
-                            evidence_type=row["evidence_type"],
-                            evidence_rank=onto.evidence_rank.get(row["evidence_type"], 1),
-                            studies=None, patients=None, paraphrase="",
+                            claim="", document=document, start=0, end=0, party="", speaker="",
+                            modality=modalities[modality], cue=None, evidence_type=evidence,
+                            evidence_rank=onto.evidence_rank.get(evidence, 1), studies=None, patients=None,
+                            paraphrase="",
                         )
-                    )  # fmt: skip
-            for iri, edge in edges.items():
-                edge.assertions.sort(key=lambda a: a.claim)
-                cache[iri] = edge
-        return [cache[i] for i in sorted(ends) if i in cache]
-
-    def _files(self) -> dict[str, str]:
-        """Document IRI -> corpus file name, read once per session."""
-        files = self.kg._cache.get("document_files")
-        if files is None:
-            rows = self.kg.select(query_file("document-files"))[1]
-            files = self.kg._cache["document_files"] = {r["document"]: r["file"] for r in rows}
-        return files
+                        for document, modality, evidence in data["by"]
+                    ],
+                )  # fmt: skip
+        return [cache[i] for i in sorted(ids) if i in cache]
 
     def details(self, ids: set[str]) -> dict[str, StatementEdge]:
         """The statements with every assertion in full (party, anchor, evidence, paraphrase ...)."""
@@ -309,25 +250,17 @@ class BoundedAccess:
         return [e for e in _edges(self.kg, self.kg.select(query)[1]) if e.polarity == "positive"]
 
     def about(self, subjects: set[str], keep) -> list[StatementEdge]:
-        """Statements about ``subjects`` that are caveats or denials (negative polarity), those that ``keep``."""
+        """Statements about ``subjects`` that are caveats or denials (negative polarity), those that
+        ``keep``: the build lists them per subject (``msc:caveatStatements``)."""
         if not subjects:
             return []
-        onto = self.rules.onto
-        caveats = sorted(onto.predicates[k].curie for k in onto.caveat_relations if k in onto.predicates)
         ids: set[str] = set()
         ordered = sorted(subjects)
         for i in range(0, len(ordered), BATCH):
-            block = values_block("subject", ordered[i : i + BATCH])
-            negative = query_file("negative-statements-of")
-            ids |= {r["statement"] for r in self.kg.select(with_values(negative, block))[1]}
-            if caveats:
-                query = with_values(query_file("relation-statements-of"), block + " " + values_block("p", caveats))
-                ids |= {r["statement"] for r in self.kg.select(query)[1]}
-        heads = {}
-        for i in range(0, len(ids), BATCH):
-            query = with_values(query_file("statement-ends"), values_block("statement", sorted(ids)[i : i + BATCH]))
-            heads.update({r["statement"]: (r["subject"], r["object"]) for r in self.kg.select(query)[1]})
-        kept = {e.statement for e in self._light(heads) if keep(e)}
+            query = with_values(query_file("caveat-statements"), values_block("term", ordered[i : i + BATCH]))
+            for row in self.kg.select(query)[1]:
+                ids.update(row["statements"].split())
+        kept = {e.statement for e in self._light(ids) if keep(e)}
         return sorted(self.details(kept).values(), key=lambda e: e.statement)
 
     def conflicts(self, ids: set[str]) -> dict[str, list[StatementEdge]]:

@@ -116,7 +116,8 @@ def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
     Pushing the binding into a subquery gives the same answers (the outer group joins on that
     variable anyway; a projected plain variable of an aggregate subquery is a GROUP BY key) and
     lets the engine evaluate the subquery for the bound value only instead of for the whole graph.
-    Queries with LIMIT or OFFSET are bound in the outer group only (there it would not commute).
+    A subquery with its own LIMIT (the page of a paged query, :mod:`.named`) is a page of the bound
+    rows: the parameter restricts every subquery that projects it, by design of the query files.
     """
     text = _strip_comments(sparql)
     if not bindings:
@@ -127,9 +128,8 @@ def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
         if match is None:
             raise QueryError("cannot bind parameters: the query has no WHERE clause")
         return text[: match.end()] + _values_block(bindings, sorted(bindings)) + text[match.end() :]
-    push = not re.search(r"\b(LIMIT|OFFSET)\b", text, re.IGNORECASE)
     inserts = [(selects[0].end(), sorted(bindings))]
-    for sub in selects[1:] if push else []:
+    for sub in selects[1:]:
         names = sorted(set(bindings) & _projected(sub.group(1)))
         if names:
             inserts.append((sub.end(), names))
