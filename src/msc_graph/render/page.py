@@ -23,7 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import EnvironmentProblem, InputError
 from ..project import package_file
 
 #: category -> (colour, vis-network shape, column in the layered layout)
@@ -381,10 +381,12 @@ def _template() -> str:
 
 
 def _vis_js() -> str:
-    """vis-network, from the file the pyvis wheel bundles (pyvis is pinned to the release that
-    bundles this version)."""
+    """vis-network, from the file the pyvis wheel bundles (``templates/lib/vis-*/``; pyvis is
+    bounded to the 0.3 series, which bundles vis-network 9.1.2)."""
     import pyvis
 
-    path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
-    text = path.read_text(encoding="utf-8")
+    found = sorted((Path(pyvis.__file__).parent / "templates" / "lib").glob("vis-*/vis-network.min.js"))
+    if not found:
+        raise EnvironmentProblem("the installed pyvis bundles no vis-network file; install pyvis>=0.3.2,<0.4")
+    text = found[-1].read_text(encoding="utf-8")
     return text.replace("</script", "<\\/script")
