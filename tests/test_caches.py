@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 
+from helpers import run_cli
+
 import msc_graph.build as build_module
 import msc_graph.ontology as ontology_module
-from helpers import run_cli
 from msc_graph.build import NETWORK_CACHE, build, build_is_current, read_network
 from msc_graph.ontology import load_ontology, tbox_key
 

@@ -55,7 +55,10 @@ BAD_INPUTS = {
     "unknown field": (_set_claim(0, paraprase="x"), "unknown field 'paraprase'; did you mean 'paraphrase'?"),
     "negated but positive": (_set_claim(2, polarity="positive"), "modality 'negated' needs polarity: negative"),
     "hedged without cue": (_drop(1, "cue"), "needs its cue word"),
-    "wrong category in context": (_set_claim(0, context={"site": "IL-10"}), "expected a cell source or target structure"),
+    "wrong category in context": (
+        _set_claim(0, context={"site": "IL-10"}),
+        "expected a cell source or target structure",
+    ),
     "absence of evidence as a denial": (
         _set_claim(2, modality="not-reported"),
         "modality 'not-reported' (absence of evidence) goes with polarity: positive",

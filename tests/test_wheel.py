@@ -98,7 +98,9 @@ def test_the_commands_work_from_another_folder_and_write_only_to_the_cache(insta
     assert entities.returncode == 0, entities.stderr
     assert "UBERON:0002331" in {row["curie"] for row in json.loads(entities.stdout)}
 
-    explained = _cli(installed, "explain", "--source", "bone marrow", "--condition", "knee osteoarthritis", "--format", "json")
+    explained = _cli(
+        installed, "explain", "--source", "bone marrow", "--condition", "knee osteoarthritis", "--format", "json"
+    )
     assert explained.returncode == 0, explained.stderr
     assert json.loads(explained.stdout)["chains"]
 
@@ -129,7 +131,9 @@ def test_serve_answers_sparql_from_the_wheel(installed):
         stdin=subprocess.DEVNULL,
     )
     try:
-        query = urllib.parse.urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/msc-graph/Statement> }"})
+        query = urllib.parse.urlencode(
+            {"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/msc-graph/Statement> }"}
+        )
         deadline = time.monotonic() + 300
         while True:
             try:

@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+from . import namespaces
 from .errors import EnvironmentProblem, InputError, UnknownTermError
 from .model import ContextKey, Predicate, Term
-from . import namespaces
 from .namespaces import BASE, iri_to_curie, is_curie
 from .project import __version__, cache_dir, ontology_dir
 
@@ -89,6 +90,7 @@ class Ontology:
             level = sorted({p for c in level if c in self.terms for p in self.terms[c].parents} - seen)
             seen.update(level)
         return None, None
+
     #: upper kinds by key (``material`` -> ``BFO:0000040`` ...); pairwise disjoint in the TBox
     kinds: dict[str, str] = field(default_factory=dict)
     #: the upper kind of each category's terms, and of terms that state their own (``msc:upperKind``)
@@ -108,11 +110,13 @@ class Ontology:
         """Relation keys whose kinds fit a subject and object of these kinds: the relation's own
         alternatives first, then other relations with the same effect sign."""
         pred = self.predicates[predicate]
-        out = [k for k in pred.alternatives if k in self.predicates and self.predicates[k].fits(subject_kind, object_kind)]
+        out = [
+            k for k in pred.alternatives if k in self.predicates and self.predicates[k].fits(subject_kind, object_kind)
+        ]
         for key, other in sorted(self.predicates.items()):
-            if key not in out and key != predicate and other.sign == pred.sign and not other.literal:
-                if other.fits(subject_kind, object_kind) and (other.subject_kinds or other.object_kinds):
-                    out.append(key)
+            same_sign = key not in out and key != predicate and other.sign == pred.sign and not other.literal
+            if same_sign and other.fits(subject_kind, object_kind) and (other.subject_kinds or other.object_kinds):
+                out.append(key)
         return out
 
     @property
@@ -276,8 +280,15 @@ class Ontology:
                 continue
             if text and not any(normalise(text) in normalise(n) for n in (term.label, *term.synonyms, term.curie)):
                 continue
-            rows.append({"curie": term.curie, "label": term.label, "category": term.category,
-                         "synonyms": list(term.synonyms), "parents": list(term.parents)})
+            rows.append(
+                {
+                    "curie": term.curie,
+                    "label": term.label,
+                    "category": term.category,
+                    "synonyms": list(term.synonyms),
+                    "parents": list(term.parents),
+                }
+            )
         return rows
 
     def in_category(self, category: str) -> list[Term]:
@@ -406,10 +417,7 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
                 t["curie"]: Term(**{**t, "synonyms": tuple(t["synonyms"]), "parents": tuple(t["parents"])})
                 for t in data["terms"]
             },
-            predicates={
-                p["key"]: Predicate(**{k: tuple(v) if isinstance(v, list) else v for k, v in p.items()})
-                for p in data["predicates"]
-            },
+            predicates={p["key"]: _predicate(p) for p in data["predicates"]},
             values=data["values"],
             categories=data["categories"],
             evidence_rank=data["evidence_rank"],
@@ -435,6 +443,11 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
         return None
 
 
+def _predicate(record: dict[str, Any]) -> Predicate:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in record.items()}
+    return Predicate(**fields)
+
+
 def _parse(directory: Path) -> Ontology:
     """Read the TBox files with rdflib into an :class:`Ontology`."""
     graph = tbox_graph(directory)
@@ -447,9 +460,7 @@ def _parse(directory: Path) -> Ontology:
     for cat in graph.subjects(RDFS.subClassOf, MSC.Category):
         categories[str(cat)[len(BASE) :]] = str(graph.value(cat, RDFS.label))
 
-    valence_keys = {
-        str(i): str(graph.value(i, MSC.curationKey)) for i in graph.subjects(RDF.type, MSC.Valence)
-    }
+    valence_keys = {str(i): str(graph.value(i, MSC.curationKey)) for i in graph.subjects(RDF.type, MSC.Valence)}
     terms: dict[str, Term] = {}
     problems: list[str] = []
     for subject, value in graph.subject_objects(MSC.valence):
@@ -500,7 +511,9 @@ def _parse(directory: Path) -> Ontology:
     term_kinds: dict[str, str] = {}
     for node, kind in graph.subject_objects(MSC.upperKind):
         if str(kind) not in kind_keys:
-            problems.append(f"{iri_to_curie(str(node))} has upper kind {iri_to_curie(str(kind))}, which has no msc:kindKey")
+            problems.append(
+                f"{iri_to_curie(str(node))} has upper kind {iri_to_curie(str(kind))}, which has no msc:kindKey"
+            )
         elif str(node)[len(BASE) :] in categories:
             category_kinds[str(node)[len(BASE) :]] = kind_keys[str(kind)]
         else:
@@ -600,7 +613,6 @@ def _parse(directory: Path) -> Ontology:
         category_kinds=dict(sorted(category_kinds.items())),
         term_kinds=dict(sorted(term_kinds.items())),
     )
-    return onto
 
 
 def _true(value) -> bool:

@@ -346,7 +346,8 @@ def graph_view(
         "explanation": explanation.text(limit=5) if explanation is not None else None,
     }
     page = (
-        _template().replace("__TITLE__", html.escape(title))
+        _template()
+        .replace("__TITLE__", html.escape(title))
         .replace("__VIS__", _vis_js())
         .replace("__DATA__", _json_for_html(payload))
     )
@@ -363,7 +364,7 @@ def _layered_positions(node_ids: list[str], graph) -> dict[str, tuple[float, flo
     for node in node_ids:
         column = CATEGORY_STYLE.get(graph.nodes[node].get("category") or "", OTHER_STYLE)[2]
         columns.setdefault(column, []).append(node)
-    positions = {}
+    positions: dict[str, tuple[float, float]] = {}
     for column, nodes in columns.items():
         nodes.sort(key=lambda n: graph.nodes[n].get("label", n).lower())
         per_column = max(1, int(len(nodes) ** 0.5 / 2))  # wide columns for big categories
