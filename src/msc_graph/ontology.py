@@ -54,6 +54,11 @@ class Ontology:
     #: modality key -> stance ("affirms", "denies" or "none") and firmness (higher is firmer)
     stance: dict[str, str] = field(default_factory=dict)
     strength: dict[str, int] = field(default_factory=dict)
+    #: the curation rules of modalities: the polarity a claim must have or cannot have, and the
+    #: modalities that need no cue word (``msc:requiredPolarity``, ``msc:excludedPolarity``, ``msc:cueRequired``)
+    required_polarity: dict[str, str] = field(default_factory=dict)
+    excluded_polarity: dict[str, str] = field(default_factory=dict)
+    cue_free: set[str] = field(default_factory=set)
     #: the explanation rules (annotations in msc.ttl): step relation key -> the sign a chain composes
     #: for it (0: unsigned, the effect is not stated), caveat relations, and the categories a chain
     #: may pass through, start from and be asked about
@@ -326,7 +331,7 @@ def _require_tbox(directory: Path) -> None:
 
 
 #: bump when the cached term index changes shape (the cache is also keyed by the package version)
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _MEMORY: dict[tuple[Path, str], Ontology] = {}
 
 
@@ -382,6 +387,9 @@ def _write_cache(key: str, onto: Ontology) -> None:
         "context": [asdict(k) for k in onto.context.values()],
         "stance": onto.stance,
         "strength": onto.strength,
+        "required_polarity": onto.required_polarity,
+        "excluded_polarity": onto.excluded_polarity,
+        "cue_free": sorted(onto.cue_free),
         "chain_signs": onto.chain_signs,
         "caveat_relations": sorted(onto.caveat_relations),
         "passable": sorted(onto.passable),
@@ -429,6 +437,9 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
             context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
             stance=data["stance"],
             strength=data["strength"],
+            required_polarity=data["required_polarity"],
+            excluded_polarity=data["excluded_polarity"],
+            cue_free=set(data["cue_free"]),
             chain_signs=data["chain_signs"],
             caveat_relations=set(data["caveat_relations"]),
             passable=set(data["passable"]),
@@ -572,10 +583,21 @@ def _parse(directory: Path) -> Ontology:
         )
     stance: dict[str, str] = {}
     strength: dict[str, int] = {}
+    polarity_keys = {iri: key for key, iri in values["Polarity"].items()}
+    required: dict[str, str] = {}
+    excluded: dict[str, str] = {}
+    cue_free: set[str] = set()
     for key, iri in values["Modality"].items():
         node = URIRef(iri)
         stance[key] = str(graph.value(node, MSC.stance) or "none")
         strength[key] = int(graph.value(node, MSC.strength) or 0)
+        for prop, target in ((MSC.requiredPolarity, required), (MSC.excludedPolarity, excluded)):
+            polarity = graph.value(node, prop)
+            if polarity is not None:
+                target[key] = polarity_keys.get(str(polarity), iri_to_curie(str(polarity)))
+        cue = graph.value(node, MSC.cueRequired)
+        if cue is not None and not cue.toPython():
+            cue_free.add(key)
     chain_signs, caveats = {}, set()
     for pred in predicates.values():
         node = URIRef(pred.iri)
@@ -603,6 +625,9 @@ def _parse(directory: Path) -> Ontology:
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
         stance=stance,
         strength=strength,
+        required_polarity=dict(sorted(required.items())),
+        excluded_polarity=dict(sorted(excluded.items())),
+        cue_free=cue_free,
         chain_signs=dict(sorted(chain_signs.items())),
         caveat_relations=caveats,
         passable=roles["chainPassable"],

@@ -345,21 +345,23 @@ class _FileReader:
                 where=location(path, record, "modality"),
                 claim=claim,
             )
-        if modality == "negated" and polarity != "negative":
-            self.problems.add("modality 'negated' needs polarity: negative", where=where, claim=claim)
-        if polarity == "negative" and modality == "asserted":
+        required = self.onto.required_polarity.get(str(modality))
+        if required is not None and polarity != required:
+            self.problems.add(f"modality {modality!r} needs polarity: {required}", where=where, claim=claim)
+        if self.onto.excluded_polarity.get(str(modality)) == polarity:
+            fitting = [
+                m
+                for m in modalities
+                if self.onto.excluded_polarity.get(m) != polarity
+                and self.onto.required_polarity.get(m, polarity) == polarity
+            ]
             self.problems.add(
-                "a negative statement is 'negated' (or 'hedged'/'questioned'), not 'asserted'", where=where, claim=claim
-            )
-        if modality == "not-reported" and polarity != "positive":
-            self.problems.add(
-                "modality 'not-reported' (absence of evidence) goes with polarity: positive; the statement is "
-                "the relation of which no evidence is reported",
+                f"modality {modality!r} does not go with polarity: {polarity}; use one of {', '.join(fitting)}",
                 where=where,
                 claim=claim,
             )
         cue = record.get("cue")
-        if modality != "asserted" and modality in modalities and not cue:
+        if modality in modalities and modality not in self.onto.cue_free and not cue:
             self.problems.add(f"modality {modality!r} needs its cue word (cue: ...)", where=where, claim=claim)
 
         context_record = record.get("context") or {}
