@@ -8,16 +8,15 @@ from collections import Counter
 
 import pyoxigraph as ox
 import pytest
+from helpers import assert_summaries_match
 
+from msc_graph.explain.rules import Rules
 from msc_graph.graph import KnowledgeGraph
 from msc_graph.io import sorted_ntriples
 from msc_graph.ontology import tbox_graph
 from msc_graph.project import queries_dir
 from msc_graph.sparql.vocabulary import ontology_from_store
 from msc_graph.synthetic import generate
-from msc_graph.explain.rules import Rules
-
-from helpers import assert_summaries_match
 
 
 def _kg(path) -> KnowledgeGraph:
@@ -113,8 +112,9 @@ def test_the_skeleton_is_written_by_the_generator_read_once_and_matches_the_grap
     expected = {(d.subject, d.object, d.statement) for _, _, d in network.edges(data="data") if rules.is_step(d)}
     assert steps == expected
     in_context = {(u, v) for pairs in skeleton.in_context.values() for u, v in pairs}
-    assert in_context == {(d.subject, d.object) for _, _, d in network.edges(data="data")
-                          if rules.is_step(d) and "condition" in d.context}
+    assert in_context == {
+        (d.subject, d.object) for _, _, d in network.edges(data="data") if rules.is_step(d) and "condition" in d.context
+    }
 
 
 def test_the_generator_writes_the_summaries_the_build_would(synthetic):

@@ -218,7 +218,9 @@ def _add_summaries(g: Any, curation: Curation, onto: Ontology) -> None:
     for a in curation.assertions:
         item = facts.get(a.statement.id)
         if item is not None:
-            item.assertions.append((files[a.document], iri_to_curie(onto.value("Modality", a.modality)), a.evidence.type))
+            item.assertions.append(
+                (files[a.document], iri_to_curie(onto.value("Modality", a.modality)), a.evidence.type)
+            )
     skeleton = Skeleton(summary_rules(onto))
     for sid, item in facts.items():
         g.add((ns.STATEMENT[sid], URIRef(STATEMENT_SUMMARY), Literal(statement_summary(item))))

@@ -59,15 +59,13 @@ class SummaryRules:
 
 
 def summary_rules(onto: Ontology) -> SummaryRules:
-    """The summary rules of an ontology (``msc:chainStep``, ``msc:stance``, ``msc:contextKey``, ``msc:caveatRelation``)."""
+    """The summary rules of an ontology (``msc:chainStep``, ``msc:stance``, ``msc:caveatRelation``)."""
     return SummaryRules(
         step_predicates=frozenset(onto.predicates[k].curie for k in onto.chain_signs if k in onto.predicates),
         affirming=frozenset(
             iri_to_curie(iri) for key, iri in onto.values["Modality"].items() if onto.stance.get(key) == "affirms"
         ),
-        caveat_predicates=frozenset(
-            onto.predicates[k].curie for k in onto.caveat_relations if k in onto.predicates
-        ),
+        caveat_predicates=frozenset(onto.predicates[k].curie for k in onto.caveat_relations if k in onto.predicates),
     )
 
 
@@ -105,7 +103,8 @@ def statement_summary(facts: StatementFacts) -> str:
 
 
 def parse_statement_summary(text: str) -> dict:
-    """The summary as data: ``s``, ``p``, ``o``, ``pol`` ("+" or "-"), ``ctx`` and ``by`` (document, modality, evidence)."""
+    """The summary as data: ``s``, ``p``, ``o``, ``pol`` ("+" or "-"), ``ctx`` and ``by`` (document,
+    modality, evidence type)."""
     return json.loads(text)
 
 
@@ -138,7 +137,6 @@ class Skeleton:
             yield term_iri(subject), STEP_EDGES, " ".join(sorted(self.steps[subject]))
         for subject in sorted(self.caveats):
             yield term_iri(subject), CAVEAT_STATEMENTS, " ".join(sorted(set(self.caveats[subject])))
-
 
     @staticmethod
     def read(rows: Iterable[dict[str, str]]) -> StepSkeleton:

@@ -26,7 +26,7 @@ from ..namespaces import iri_to_curie
 from ..projection import EvidenceItem, StatementEdge, from_rows
 from ..sparql.statements import BATCH, projection_query, statement_iri, statements_by_id
 from ..sparql.text import query_file, values_block, with_values
-from ..summaries import Skeleton, parse_statement_summary
+from ..summaries import Skeleton, StepSkeleton, parse_statement_summary
 from .question import Question, Start
 from .rules import Rules
 
@@ -115,7 +115,7 @@ class BoundedAccess:
         self.complete_up_to: int | None = None  # None: the whole corridor was fetched
 
     # ------------------------------------------------------------------ skeleton
-    def skeleton(self) -> Skeleton:
+    def skeleton(self) -> StepSkeleton:
         """The chain steps between terms as the build wrote them (``msc:stepEdges``: one row per
         term that starts a step), read once per graph and kept, so that the corridor is found in
         memory and its statements need no query per subject."""
