@@ -33,7 +33,7 @@ def test_every_query_runs_on_the_real_data(kg, name):
 
 def test_sparql_and_networkx_agree_on_what_a_cell_secretes(kg):
     cell = kg.lookup("bone marrow MSC").curie
-    sparql = {(r["agent_label"], r["factor_label"]) for r in kg.query("secreted-by", cell="bone marrow MSC")}
+    sparql = {(r["agent_label"], r["factor_label"]) for r in kg.query("secreted-by", cell="bone marrow MSC", limit=None)}
     network = kg.network()
     agents = [cell, *(a for a in kg.ontology.ancestors(cell) if kg.ontology.terms.get(a) is not None)]
     expected = set()
@@ -197,7 +197,7 @@ def test_the_fast_binding_and_the_lateral_rewrite_change_no_answer(kg, name, wit
     """VALUES binding (pushed into subqueries) and OPTIONAL -> LATERAL { OPTIONAL } are only
     there for Oxigraph's planner: every named query gives the rows of the plain text."""
     params = params_for(kg, name) if with_params or name == "who-claims" else {}
-    ours = kg.query(name, **params)
+    ours = kg.query(name, limit=None, **params)
     rows = sorted(repr([(c, _unordered(r[c])) for c in ours.columns]) for r in ours.rows)
     assert rows == _standard_answer(kg, name, params)
 

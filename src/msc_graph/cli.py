@@ -21,13 +21,12 @@ from .check import require_ok, run_check
 from .corpus import Corpus
 from .curation import coverage, load_curation
 from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError
-from .graph import KnowledgeGraph, load
+from .graph import PAGE_SIZE, KnowledgeGraph, load
 from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, load_ontology, relation_table
 from .project import corpus_dir, reference_dir
 from .propose import evaluate, propose, table_rows
-from .results import Table
 from .serve import prepare_store, server_command
-from .sparql.named import bind_params, get_query, load_queries, parse_query_file
+from .sparql.named import get_query, load_queries, parse_query_file
 
 FORMATS = click.Choice(["table", "json", "jsonl", "csv"])
 
@@ -457,14 +456,28 @@ def queries_command(fmt: str) -> None:
 @click.argument("name_or_file")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter (repeatable).")
 @click.option("--help-query", is_flag=True, help="Show the query's header (title, question, parameters, returns).")
+@click.option("--limit", default=PAGE_SIZE, show_default=True, help="Rows per page (in the query's stable order).")
+@click.option("--offset", default=0, show_default=True, help="Rows to skip: the page starting after them.")
+@click.option("--all", "all_rows", is_flag=True, help="Every row (no page).")
+@click.option("--count", is_flag=True, help="Also say how many rows the whole answer has.")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @corpus_option
 @endpoint_option
 @handle_errors
 def query_command(
-    name_or_file: str, params: tuple[str, ...], help_query: bool, fmt: str, corpus_path, endpoint=None
+    name_or_file: str,
+    params: tuple[str, ...],
+    help_query: bool,
+    limit: int,
+    offset: int,
+    all_rows: bool,
+    count: bool,
+    fmt: str,
+    corpus_path,
+    endpoint=None,
 ) -> None:
-    """Run a named query from queries/ (see `msc-graph queries`) or a .rq file, with bound parameters."""
+    """Run a named query from queries/ (see `msc-graph queries`) or a .rq file, with bound parameters:
+    one page of rows (--limit, --offset), or --all."""
     path = Path(name_or_file)
     query = parse_query_file(path) if path.suffix == ".rq" and path.exists() else get_query(name_or_file)
     if help_query:
@@ -473,6 +486,8 @@ def query_command(
             click.echo(f"  param ?{p.name} ({p.description})")
         click.echo(f"  returns: {query.returns}")
         return
+    if limit < 1 or offset < 0:
+        raise InputError("--limit must be at least 1 and --offset at least 0")
     values = {}
     for item in params:
         if "=" not in item:
@@ -480,9 +495,16 @@ def query_command(
         key, _, value = item.partition("=")
         values[key.strip().lstrip("?")] = value
     kg = _kg(corpus_path, endpoint)
-
-    columns, rows = kg.select(query.text, bind_params(query, values, kg))
-    print_rows(Table(columns, rows).rows, columns, fmt)
+    table = kg.run_named(query, values, limit=None if all_rows else limit, offset=offset, total=count)
+    print_rows(table.rows, table.columns, fmt)
+    if table.rows or offset:
+        where = f"rows {offset + 1:,}-{offset + len(table.rows):,}" if table.rows else f"no rows after {offset:,}"
+        of = f" of {table.total:,}" if table.total is not None else ""
+        nxt = f"; next page: --offset {offset + len(table.rows)}, every row: --all" if table.more else ""
+        if count or table.more or offset:
+            click.echo(f"{where}{of}{nxt}", err=True)
+    elif count:
+        click.echo("0 rows", err=True)
 
 
 @main.command(name="explain")

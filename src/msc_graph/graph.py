@@ -33,10 +33,13 @@ from .sparql.embedded import Embedded, open_store
 from .sparql.named import NamedQuery, bind_params, get_query, load_queries
 from .sparql.remote import RemoteEndpoint
 from .sparql.statements import fetch_projection
-from .sparql.text import query_file
+from .sparql.text import count_query, paged, query_file
 
 if TYPE_CHECKING:
     import networkx as nx
+
+#: the rows a named query answers at a time unless told otherwise
+PAGE_SIZE = 100
 
 CLAIM_COLUMNS = [
     "claim",
@@ -137,8 +140,21 @@ class KnowledgeGraph:
         those are about the source's own cells), composed chains, effects, the best claimed chain."""
         return explain_pairs(self, sources, conditions, **options)
 
-    def query(self, name_or_sparql: str, /, **params: Any) -> Table:
-        """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text."""
+    def query(
+        self,
+        name_or_sparql: str,
+        /,
+        *,
+        limit: int | None = PAGE_SIZE,
+        offset: int = 0,
+        total: bool = False,
+        **params: Any,
+    ) -> Table:
+        """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text.
+
+        A named query answers one page: ``limit`` rows (default 100; None for every row) from
+        ``offset``, in the query's stable order; the table says whether there are ``more`` and,
+        with ``total=True``, how many rows the whole answer has. A SPARQL text is run as it is."""
         text = name_or_sparql.strip()
         if any(k in text.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE")) and (
             "{" in text or " " in text
@@ -147,10 +163,20 @@ class KnowledgeGraph:
                 raise QueryError("parameters can only be bound to named queries; use bindings= with select()")
             columns, rows = self.select(text)
             return Table(columns, rows, title="query")
-        query = get_query(text, self.queries_dir)
+        return self.run_named(get_query(text, self.queries_dir), params, limit=limit, offset=offset, total=total)
+
+    def run_named(
+        self, query: NamedQuery, params: dict[str, Any], *, limit: int | None = PAGE_SIZE, offset: int = 0,
+        total: bool = False,
+    ) -> Table:  # fmt: skip
+        """One page of a named query (see :meth:`query`)."""
         bound = bind_params(query, params, self)
-        columns, rows = self.select(query.text, bound)
-        return Table(columns, rows, title=query.title)
+        columns, rows = self.select(paged(query.text, None if limit is None else limit + 1, offset), bound)
+        more = limit is not None and len(rows) > limit
+        table = Table(columns, rows[:limit] if more else rows, title=query.title, offset=offset, more=more)
+        if total:
+            table.total = int(self.select(count_query(query.text), bound)[1][0]["total"])
+        return table
 
     # ------------------------------------------------------------------ claims
     def claims(
@@ -170,12 +196,12 @@ class KnowledgeGraph:
         A tissue given as ``subject`` or ``object`` also matches the claims about the cell classes
         the TBox derives from it (``placenta`` finds the claims about placental MSCs)."""
         filters = {"predicate": predicate, "document": document, "speaker": speaker, "modality": modality}
-        table = self.query("claims", subject=subject, object=object, **filters)
+        table = self.query("claims", limit=None, subject=subject, object=object, **filters)
         found = list(table.rows)
         for cell in self._derived_cells(subject):  # the cells from a tissue, the other filters kept
-            found += self.query("claims", subject=cell, object=object, **filters).rows
+            found += self.query("claims", limit=None, subject=cell, object=object, **filters).rows
         for cell in self._derived_cells(object) if subject is None else []:
-            found += self.query("claims", subject=cell, **filters).rows
+            found += self.query("claims", limit=None, subject=cell, **filters).rows
         unique = {r["claim"]: r for r in found}
         rows = []
         for row in sorted(unique.values(), key=lambda r: (r["file"], r["start"], r["claim"])):
@@ -243,7 +269,7 @@ class KnowledgeGraph:
 
     def contradictions(self, *, same_document: bool | None = None) -> Table:
         """Pairs of conflicting statements with the claims and documents on each side."""
-        table = self.query("conflicts")
+        table = self.query("conflicts", limit=None)
         if same_document is not None:
             table.rows = [r for r in table.rows if bool(r.get("same_document")) == same_document]
         return table

@@ -16,6 +16,10 @@ class Table:
     rows: list[dict[str, Any]]
     title: str = ""
     notes: list[str] = field(default_factory=list)
+    #: for a page of a longer answer: where it starts, whether more rows follow, the whole answer's size
+    offset: int = 0
+    more: bool = False
+    total: int | None = None
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -290,3 +290,95 @@ def json_term(term: dict[str, Any] | None) -> Any:
     if datatype.endswith("#boolean"):
         return value in ("true", "1")
     return value
+
+
+# ----------------------------------------------------------------------------- pages
+
+
+def _groups(sparql: str) -> list[tuple[int, int]] | None:
+    """(opening, closing) index of every ``{ ... }`` group, outermost first; None when the braces do
+    not balance (strings, IRIs and comments are skipped)."""
+    out: list[tuple[int, int]] = []
+    stack: list[int] = []
+    i = 0
+    while i < len(sparql):
+        j = _skip(sparql, i)
+        if j != i:
+            i = j
+            continue
+        if sparql[i] == "{":
+            stack.append(i)
+        elif sparql[i] == "}":
+            if not stack:
+                return None
+            out.append((stack.pop(), i))
+        i += 1
+    return None if stack else sorted(out)
+
+
+_ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
+
+
+def _page_subquery(sparql: str, groups: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The page of a paged query: its first subquery with an ORDER BY of its own, as the (opening,
+    closing) index of the subquery's braces."""
+    for start, end in groups:
+        if not _SUBQUERY.match(sparql, start):
+            continue
+        inner = [(a, b) for a, b in groups if start < a and b < end]
+        where_end = max((b for a, b in inner if not any(c < a and b < d for c, d in inner)), default=start)
+        if _ORDER_BY.search(sparql, where_end, end):
+            return start, end
+    return None
+
+
+def paged(sparql: str, limit: int | None, offset: int = 0) -> str:
+    """The query with ``LIMIT``/``OFFSET``: on its page subquery when it has one (the first subquery
+    with an ORDER BY of its own: the rows are ordered and cut there, and the outer group fetches
+    the details of that page only), else at the end of the query. ``limit=None`` and ``offset=0``
+    return the text unchanged (comment lines dropped).
+
+    >>> paged("SELECT ?x WHERE { ?x a ?t } ORDER BY ?x", 10, 20)
+    'SELECT ?x WHERE { ?x a ?t } ORDER BY ?x\\nLIMIT 10 OFFSET 20'
+    >>> paged("SELECT ?x ?l WHERE { { SELECT ?x WHERE { ?x a ?t } ORDER BY ?x } ?x ?p ?l } ORDER BY ?x", 5)
+    'SELECT ?x ?l WHERE { { SELECT ?x WHERE { ?x a ?t } ORDER BY ?x LIMIT 5 } ?x ?p ?l } ORDER BY ?x'
+    """
+    text = _strip_comments(sparql).rstrip()
+    if limit is None and not offset:
+        return text
+    if limit is not None and limit < 0 or offset < 0:
+        raise QueryError("limit and offset must not be negative")
+    modifier = (f"LIMIT {int(limit)}" if limit is not None else "") + (f" OFFSET {int(offset)}" if offset else "")
+    groups = _groups(text)
+    page = _page_subquery(text, groups) if groups else None
+    if page is None:
+        return text + "\n" + modifier.strip()
+    close = page[1]
+    return text[:close].rstrip() + " " + modifier.strip() + " " + text[close:]
+
+
+def count_query(sparql: str) -> str:
+    """A query counting the rows of ``sparql`` (``?total``): the rows of its page subquery when it
+    has one (the outer group adds details to each row, one row each), else of the whole query,
+    ORDER BY dropped either way.
+
+    >>> count_query("PREFIX a: <x:> SELECT ?x WHERE { ?x a ?t } ORDER BY ?x")
+    'PREFIX a: <x:> SELECT (COUNT(*) AS ?total) WHERE { { SELECT ?x WHERE { ?x a ?t }  } }'
+    """
+    text = _strip_comments(sparql).rstrip()
+    groups = _groups(text)
+    if not groups:
+        raise QueryError("cannot count the rows of a query whose braces do not balance")
+    page = _page_subquery(text, groups)
+    select = re.search(r"\bSELECT\b", text, re.IGNORECASE)
+    if select is None:
+        raise QueryError("only SELECT queries have rows to count")
+    prologue = text[: select.start()]
+    if page is not None:
+        body = text[page[0] + 1 : page[1]]
+    else:
+        body = text[select.start() :]
+    inner = _groups(body) or []
+    where_end = max((b for a, b in inner if not any(c < a and b < d for c, d in inner)), default=0)
+    modifiers = _ORDER_BY.split(body[where_end + 1 :], maxsplit=1)[0]
+    return f"{prologue}SELECT (COUNT(*) AS ?total) WHERE {{ {{ {body[: where_end + 1]}{modifiers} }} }}"
