@@ -20,7 +20,7 @@ from msc_graph.explain.question import BROADER, ask, starts
 from msc_graph.explain.result import ASSERTION_KEYS, CHAIN_KEYS, STEP_KEYS, SUMMARY_KEYS, TOP_KEYS
 from msc_graph.explain.search import Scope, rank_key, search
 from msc_graph.graph import KnowledgeGraph
-from msc_graph.projection import EvidenceItem, StatementEdge
+from msc_graph.projection import EvidenceItem, StatementEdge, network, statements
 from msc_graph.ontology import load_ontology
 
 ONTO = load_ontology()
@@ -300,7 +300,6 @@ edge_strategy = st.tuples(
 
 
 def synthetic_kg(edges) -> KnowledgeGraph:
-    graph = nx.MultiDiGraph()
     statements = {}
     for i, (s, p, o, pol, cond, stage, support) in enumerate(edges):
         if s == o:
@@ -312,16 +311,9 @@ def synthetic_kg(edges) -> KnowledgeGraph:
                          "ECO:0000204", 1 + (i + d) % 3, None, None, "x")
             for j, (d, modality) in enumerate(dict(support).items())
         ]  # fmt: skip
-        edge = StatementEdge(sid, s, p, o, ONTO.predicates[p].sign, pol, context, items)
-        statements[sid] = edge
-        for n in (s, o):
-            term = ONTO.terms[n]
-            graph.add_node(n, label=term.label, category=term.category, valence=ONTO.valence(n))
-        graph.add_edge(s, o, key=sid, data=edge)
-    graph.graph["conflicts"] = {}
-    graph.graph["statements"] = statements
+        statements[sid] = StatementEdge(sid, s, p, o, ONTO.predicates[p].sign, pol, context, items)
     kg = KnowledgeGraph(store=None, ontology=ONTO)
-    kg._cache["network"] = graph
+    kg._cache["network"] = network(statements, ONTO)
     return kg
 
 
@@ -331,7 +323,8 @@ def exhaustive(graph, start_list, scope, max_length) -> list[tuple]:
     keys = []
 
     def walk(start, node, links, depth, visited):
-        for _, nxt, edge in graph.out_edges(node, data="data"):
+        for _, nxt, key in graph.out_edges(node, keys=True):
+            edge = statements(graph)[key]
             if not (rules.is_step(edge) and q.allows_context(edge)):
                 continue
             path = (*links, edge)

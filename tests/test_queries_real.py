@@ -71,8 +71,8 @@ def test_sparql_and_networkx_agree_on_what_a_cell_secretes(kg):
     for agent in agents:
         if agent not in network:
             continue
-        for _, obj, data in network.out_edges(agent, data="data"):
-            if data.predicate in ("produces", "transfers") and data.polarity == "positive":
+        for _, obj, data in network.out_edges(agent, data=True):  # the flat edge attributes
+            if data["predicate"] in ("produces", "transfers") and data["polarity"] == "positive":
                 expected.add((kg.ontology.terms[agent].label, kg.ontology.terms[obj].label))
     assert sparql == expected and expected
 

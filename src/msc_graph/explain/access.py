@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..namespaces import curie_to_iri
-from ..projection import EvidenceItem, StatementEdge, from_rows
+from ..projection import EvidenceItem, StatementEdge, conflict_table, from_rows, network, statements
 from ..sparql.statements import (
     BATCH,
     context_parts,
@@ -54,12 +54,13 @@ class FullAccess:
     def derivations(self, tissue: str) -> list[StatementEdge]:
         """The statements "X derives from ``tissue``" (positive, of the derivation claim relation)."""
         key = self.rules.derives_from_key
+        table = statements(self.graph)
         if tissue not in self.graph:
             return []
         return sorted(
             (
                 e
-                for _, _, e in self.graph.in_edges(tissue, data="data")
+                for e in (table[k] for _, _, k in self.graph.in_edges(tissue, keys=True))
                 if e.predicate == key and e.polarity == "positive"
             ),
             key=lambda e: e.statement,
@@ -69,28 +70,29 @@ class FullAccess:
         return self.graph
 
     def details(self, ids: set[str]) -> dict[str, StatementEdge]:
-        statements = self.graph.graph["statements"]
-        return {i: statements[i] for i in sorted(ids) if i in statements}
+        table = statements(self.graph)
+        return {i: table[i] for i in sorted(ids) if i in table}
 
     def about(self, subjects: set[str], keep) -> list[StatementEdge]:
         """Statements about ``subjects`` that are caveats or denials (negative polarity), those that ``keep``."""
         out = []
+        table = statements(self.graph)
         for subject in sorted(subjects):
             if subject not in self.graph:
                 continue
-            for _, _, e in self.graph.out_edges(subject, data="data"):
+            for e in (table[k] for _, _, k in self.graph.out_edges(subject, keys=True)):
                 if (e.polarity == "negative" or e.predicate in self.rules.onto.caveat_relations) and keep(e):
                     out.append(e)
         return sorted(out, key=lambda e: e.statement)
 
     def conflicts(self, ids: set[str]) -> dict[str, list[StatementEdge]]:
-        statements = self.graph.graph["statements"]
-        table = self.graph.graph["conflicts"]
+        by_id = statements(self.graph)
+        table = conflict_table(self.graph)
         out: dict[str, list[StatementEdge]] = {}
         for sid in sorted(ids):
             partners = set(table.get(sid, ()))
             partners |= {a for a, bs in table.items() if sid in bs}
-            found = [statements[p] for p in sorted(partners) if p in statements]
+            found = [by_id[p] for p in sorted(partners) if p in by_id]
             if found:
                 out[sid] = found
         return out
@@ -100,7 +102,7 @@ def _edges(kg, rows: list[dict[str, Any]]) -> list[StatementEdge]:
     if not rows:
         return []
     graph = from_rows(rows, kg.ontology)
-    return sorted(graph.graph["statements"].values(), key=lambda e: e.statement)
+    return sorted(statements(graph).values(), key=lambda e: e.statement)
 
 
 class BoundedAccess:
@@ -215,12 +217,7 @@ class BoundedAccess:
         of = self._fetch_statements_of(sorted({u for u, _ in chosen}))
         ends = {sid: (u, v) for u, v in chosen for sid, obj in of[u] if obj == v}
         edges = self._light(ends)
-        import networkx as nx
-
-        graph = nx.MultiDiGraph(statements={e.statement: e for e in edges}, conflicts={})
-        for edge in edges:
-            graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
-        return graph
+        return network(edges, self.rules.onto)
 
     def _fetch_statements_of(self, subjects: list[str]) -> dict[str, list[tuple[str, str]]]:
         """(statement IRI, object) of every statement about each subject, kept for the session."""
