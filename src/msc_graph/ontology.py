@@ -63,6 +63,32 @@ class Ontology:
     target_categories: set[str] = field(default_factory=set)
     #: how an explanation expands its source: "derived cells" and "therapy" -> the relation's CURIE
     start_relations: dict[str, str] = field(default_factory=dict)
+    #: value set -> curation key -> label (``SpeakerKind``/``medical-tourism-site`` -> "medical-tourism site")
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: SKOS mappings of the TBox's own vocabulary: IRI -> [(match kind, target IRI)], match kind one of
+    #: ``exactMatch``, ``closeMatch``, ``broadMatch``, ``narrowMatch`` (biolink.ttl maps to Biolink)
+    mappings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: the Biolink annotations of biolink.ttl: relation key -> {"direction": ..., "aspect": ...};
+    #: context key -> Biolink slot; modality key -> knowledge level; class CURIE -> agent type
+    biolink_qualifiers: dict[str, dict[str, str]] = field(default_factory=dict)
+    biolink_slots: dict[str, str] = field(default_factory=dict)
+    knowledge_levels: dict[str, str] = field(default_factory=dict)
+    agent_types: dict[str, str] = field(default_factory=dict)
+
+    def value_label(self, value_set: str, key: str | None) -> str | None:
+        """The label of a controlled value given by its key (the key itself when it has no label).
+
+        >>> load_ontology().value_label("SpeakerKind", "medical-tourism-site")
+        'medical-tourism site'
+        """
+        if key is None:
+            return None
+        return self.value_labels.get(value_set, {}).get(key, key)
+
+    def mapping(self, iri: str, namespace: str) -> tuple[str, str] | None:
+        """The (match kind, target IRI) of a term's one SKOS mapping into ``namespace`` (None: unmapped)."""
+        found = sorted((kind, target) for kind, target in self.mappings.get(iri, []) if target.startswith(namespace))
+        return found[0] if found else None
 
     def valence(self, curie: str) -> str | None:
         """The valence of a term: stated on it, else on its nearest superclasses (None when none
@@ -315,7 +341,7 @@ def _require_tbox(directory: Path) -> None:
 
 
 #: bump when the cached term index changes shape (the cache is also keyed by the package version)
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _MEMORY: dict[tuple[Path, str], Ontology] = {}
 
 
@@ -380,6 +406,12 @@ def _write_cache(key: str, onto: Ontology) -> None:
         "kinds": onto.kinds,
         "category_kinds": onto.category_kinds,
         "term_kinds": onto.term_kinds,
+        "value_labels": onto.value_labels,
+        "mappings": {k: [list(m) for m in v] for k, v in sorted(onto.mappings.items())},
+        "biolink_qualifiers": onto.biolink_qualifiers,
+        "biolink_slots": onto.biolink_slots,
+        "knowledge_levels": onto.knowledge_levels,
+        "agent_types": onto.agent_types,
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -430,6 +462,12 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
             kinds=data["kinds"],
             category_kinds=data["category_kinds"],
             term_kinds=data["term_kinds"],
+            value_labels=data["value_labels"],
+            mappings={k: [(m[0], m[1]) for m in v] for k, v in data["mappings"].items()},
+            biolink_qualifiers=data["biolink_qualifiers"],
+            biolink_slots=data["biolink_slots"],
+            knowledge_levels=data["knowledge_levels"],
+            agent_types=data["agent_types"],
         )
     except (KeyError, TypeError):
         return None
@@ -535,11 +573,41 @@ def _parse(directory: Path) -> Ontology:
         )
 
     values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
+    value_labels: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
     for name in VALUE_SETS:
         for individual in graph.subjects(RDF.type, MSC[name]):
             key = graph.value(individual, MSC.curationKey)
             if key is not None:
                 values[name][str(key)] = str(individual)
+                value_labels[name][str(key)] = str(graph.value(individual, RDFS.label) or key)
+    mappings: dict[str, list[tuple[str, str]]] = {}
+    for kind in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"):
+        for node, target in graph.subject_objects(SKOS[kind]):
+            if isinstance(node, URIRef) and isinstance(target, URIRef):
+                mappings.setdefault(str(node), []).append((kind, str(target)))
+    mappings = {k: sorted(v) for k, v in sorted(mappings.items())}
+    qualifiers: dict[str, dict[str, str]] = {}
+    for pred in predicates.values():
+        node = URIRef(pred.iri)
+        found = {
+            name: str(value)
+            for name, prop in (("direction", MSC.biolinkObjectDirection), ("aspect", MSC.biolinkObjectAspect))
+            if (value := graph.value(node, prop)) is not None
+        }
+        if found:
+            qualifiers[pred.key] = found
+    slots = {
+        str(key): str(slot)
+        for prop, slot in graph.subject_objects(MSC.biolinkSlot)
+        if (key := graph.value(prop, MSC.contextKey)) is not None
+    }
+    modality_keys = {iri: key for key, iri in values["Modality"].items()}
+    knowledge_levels = {
+        modality_keys[str(node)]: str(level)
+        for node, level in graph.subject_objects(MSC.biolinkKnowledgeLevel)
+        if str(node) in modality_keys
+    }
+    agent_types = {iri_to_curie(str(node)): str(kind) for node, kind in graph.subject_objects(MSC.biolinkAgentType)}
     commercial = {
         key
         for key, iri in values["SpeakerKind"].items()
@@ -599,8 +667,13 @@ def _parse(directory: Path) -> Ontology:
         kinds={key: iri_to_curie(iri) for iri, key in sorted(kind_keys.items(), key=lambda kv: kv[1])},
         category_kinds=dict(sorted(category_kinds.items())),
         term_kinds=dict(sorted(term_kinds.items())),
+        value_labels=value_labels,
+        mappings=mappings,
+        biolink_qualifiers=dict(sorted(qualifiers.items())),
+        biolink_slots=dict(sorted(slots.items())),
+        knowledge_levels=dict(sorted(knowledge_levels.items())),
+        agent_types=dict(sorted(agent_types.items())),
     )
-    return onto
 
 
 def _true(value) -> bool:

@@ -28,17 +28,18 @@ from ..model import (
     Skip,
     Statement,
 )
+from ..namespaces import parse_identifier
 from ..ontology import Ontology, load_ontology
 from ..project import ontology_dir
 from .loader import display_path, location, read_yaml
 from .schema import (
-    HEX64,
-    ID_PATTERN,
     CLAIM_FIELDS,
     CLAIM_REQUIRED,
     DOCUMENT_FIELDS,
     EVIDENCE_FIELDS,
     FILE_FIELDS,
+    HEX64,
+    ID_PATTERN,
     PARTY_FIELDS,
     REFERENCE_FIELDS,
     SKIP_FIELDS,
@@ -215,7 +216,11 @@ class _FileReader:
                 continue
             for message in _unknown_fields(rec, REFERENCE_FIELDS):
                 self.problems.add(message, where=where)
-            references[local] = Reference(f"{doc_id}/{local}", str(rec["label"]), rec.get("url"), rec.get("identifier"))
+            identifier = rec.get("identifier")
+            parsed = parse_identifier(str(identifier)) if identifier else None
+            # a PubMed, PMC or DOI identifier becomes its CURIE; other text is a bibliographic citation
+            identifier = parsed[0] if parsed else identifier
+            references[local] = Reference(f"{doc_id}/{local}", str(rec["label"]), rec.get("url"), identifier)
 
         parties: dict[str, Party] = {}
         party_defaults: dict[str, tuple[str | None, str | None]] = {}
