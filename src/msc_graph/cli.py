@@ -22,6 +22,7 @@ from .corpus import Corpus
 from .curation import coverage, load_curation
 from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError
 from .graph import KnowledgeGraph, load
+from .io import EXPORT_FORMATS
 from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, load_ontology, relation_table
 from .project import corpus_dir, reference_dir
 from .propose import evaluate, propose, table_rows
@@ -427,6 +428,7 @@ def claims_command(
                 "predicate",
                 "object_label",
                 "polarity",
+                "context",
                 "modality",
                 "speaker",
                 "party",
@@ -479,7 +481,8 @@ def query_command(
     kg = _kg(corpus_path, endpoint)
 
     columns, rows = kg.select(query.text, bind_params(query, values, kg))
-    print_rows(Table(columns, rows).rows, columns, fmt)
+    table = kg.with_context(Table(columns, rows))
+    print_rows(table.rows, table.columns, fmt)
 
 
 @main.command(name="explain")
@@ -561,7 +564,7 @@ def contradictions_command(within: bool, between: bool, fmt: str, corpus_path, e
     table = _kg(corpus_path, endpoint).contradictions(same_document=same)
     print_rows(
         table.rows,
-        ["left_text", "left_claims", "right_text", "right_claims", "same_document"]
+        ["left_text", "left_context", "left_claims", "right_text", "right_context", "right_claims", "same_document"]
         if fmt == "table"
         else table.columns,
         fmt,
@@ -585,6 +588,43 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)
     click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
+
+
+def _export_help() -> str:
+    lines = ["\b"]
+    for spec in EXPORT_FORMATS.values():
+        lines.append(f"  {spec.name:<8} {spec.description}; read by {spec.readers}")
+    return "\n".join(lines)
+
+
+@main.command(
+    name="export",
+    help=(
+        "Write the graph for another tool: a network for Cytoscape, Gephi or NDEx, a KGX graph for "
+        "Biolink pipelines, nanopublications, the claims table or one JSON-LD object per claim.\n\n"
+        "Formats (--format):\n\n" + _export_help() + "\n\n"
+        "\b\nExamples:\n"
+        "  msc-graph export --format graphml --output msc-graph.graphml\n"
+        "  msc-graph export --format kgx --output kgx/        # a folder: *_nodes.tsv, *_edges.tsv, *.jsonl\n"
+        "  msc-graph export --format nanopub --output claims.trig"
+    ),
+)
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(list(EXPORT_FORMATS)), help="The export format (see above)."
+)
+@click.option(
+    "--output", "-o", required=True, type=click.Path(), help="The file to write (a folder for kgx)."
+)
+@click.option(
+    "--quotes", is_flag=True, help="Add the anchored text where the format has a place for it (needs the corpus)."
+)
+@corpus_option
+@handle_errors
+def export_command(fmt: str, output: str, quotes: bool, corpus_path: str | None) -> None:
+    kg = _kg(corpus_path)
+    paths = kg.export(fmt, output, quotes=quotes)
+    for path in paths:
+        click.echo(f"wrote {path}", err=True)
 
 
 @main.command(name="serve")

@@ -34,6 +34,14 @@ def _iri(curie: str) -> Any:  # rdflib.URIRef
     return URIRef(curie if curie.startswith(("http://", "https://")) else curie_to_iri(curie))
 
 
+def party_iri(party_id: str) -> Any:  # rdflib.URIRef
+    return ns.PARTY[_local(party_id)]
+
+
+def reference_iri(reference_id: str) -> Any:  # rdflib.URIRef
+    return ns.REFERENCE[_local(reference_id)]
+
+
 def _slug(name: str) -> str:
     """A name as an IRI path segment (``MedicalTourism.com (Medical Tourism Magazine)`` ->
     ``medicaltourism-com-medical-tourism-magazine``)."""
@@ -182,29 +190,15 @@ def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
 
     positive_supported: set[str] = set()
     for st in curation.statements().values():
-        s = statement_iri(st)
-        pred = onto.predicates[st.predicate]
-        g.add((s, RDF.type, MSC.Statement))
-        g.add((s, MSC.subject, _iri(st.subject)))
-        g.add((s, MSC.predicate, URIRef(pred.iri)))
-        if st.object is not None:
-            g.add((s, MSC.object, _iri(st.object)))
-        else:
-            g.add((s, MSC.objectValue, Literal(st.object_value)))
-        g.add((s, MSC.polarity, MSC.Positive if st.polarity == "positive" else MSC.Negative))
-        for key, value in st.context.items():
-            spec = onto.context[key]
-            g.add((s, URIRef(spec.iri), Literal(value) if spec.literal else _iri(value)))
+        add_statement(g, st, onto)
     for a in curation.assertions:
         _add_assertion(g, a, onto)
         if a.statement.polarity == "positive" and onto.claims_it(a.modality):
             positive_supported.add(a.statement.id)
     # materialised direct edges: simple SPARQL stays simple, provenance is one hop away
     for st in curation.statements().values():
-        if st.id in positive_supported and st.object is not None:
-            g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), _iri(st.object)))
-        elif st.id in positive_supported:
-            g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), Literal(st.object_value)))
+        if st.id in positive_supported:
+            g.add(direct_edge(st, onto))
     # the reflexive-transitive subclass closure, so that queries need no property paths
     for curie in sorted(onto.terms):
         g.add((_iri(curie), MSC.subClassOfOrSelf, _iri(curie)))
@@ -221,6 +215,40 @@ def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
         if skip.note:
             g.add((k, SKOS.note, Literal(skip.note)))
     return g
+
+
+def add_statement(g: Any, st: Statement, onto: Ontology) -> None:
+    """The triples of a statement: subject, relation, object or value, polarity and context."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    MSC = ns.MSC
+    s = statement_iri(st)
+    pred = onto.predicates[st.predicate]
+    g.add((s, RDF.type, MSC.Statement))
+    g.add((s, MSC.subject, _iri(st.subject)))
+    g.add((s, MSC.predicate, URIRef(pred.iri)))
+    if st.object is not None:
+        g.add((s, MSC.object, _iri(st.object)))
+    else:
+        g.add((s, MSC.objectValue, Literal(st.object_value)))
+    g.add((s, MSC.polarity, MSC.Positive if st.polarity == "positive" else MSC.Negative))
+    for key, value in st.context.items():
+        spec = onto.context[key]
+        g.add((s, URIRef(spec.iri), Literal(value) if spec.literal else _iri(value)))
+
+
+def direct_edge(st: Statement, onto: Ontology) -> tuple[Any, Any, Any]:
+    """The materialised ``subject relation object`` triple of a positive statement."""
+    from rdflib import Literal, URIRef
+
+    obj = _iri(st.object) if st.object is not None else Literal(st.object_value)
+    return (_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), obj)
+
+
+def add_assertion(g: Any, a: Assertion, onto: Ontology) -> None:
+    """The triples of an assertion: document, anchor, modality, party (and PROV), evidence, paraphrase."""
+    _add_assertion(g, a, onto)
 
 
 def _add_target(g: Any, node: Any, doc: str, start: int, end: int, digest: str, local: str) -> None:

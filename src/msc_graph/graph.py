@@ -15,24 +15,31 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import ensure_built, read_network
 from .build import OUTPUTS as BUILD_OUTPUTS
+from .build import ensure_built, read_network
 from .corpus import Corpus, resolve_document_name
-from .errors import QueryError, UnknownTermError
+from .curation import load_curation
+from .errors import InputError, QueryError, UnknownTermError
 from .explain import Explanation
 from .explain import explain as explain_question
 from .explain import explain_matrix as explain_pairs
-from .model import Term
+from .io import EXPORT_FORMATS, networks
+from .io import jsonld as jsonld_io
+from .io import kgx as kgx_io
+from .io import nanopub as nanopub_io
+from .io.tables import write_csv
+from .model import Curation, Term
 from .namespaces import curie_to_iri
 from .ontology import Ontology, load_ontology
 from .project import build_dir as default_build_dir
 from .project import corpus_dir, ontology_dir, queries_dir
+from .project import ontology_dir as default_ontology_dir
 from .render import GraphView, graph_view
 from .results import Table
 from .sparql.embedded import Embedded, open_store
 from .sparql.named import NamedQuery, bind_params, get_query, load_queries
 from .sparql.remote import RemoteEndpoint
-from .sparql.statements import fetch_projection
+from .sparql.statements import context_text, fetch_projection, statement_contexts
 from .sparql.text import query_file
 
 if TYPE_CHECKING:
@@ -49,13 +56,16 @@ CLAIM_COLUMNS = [
     "object_label",
     "object_value",
     "polarity",
+    "context",
     "modality",
+    "modality_label",
     "cue",
     "document",
     "start",
     "end",
     "party",
     "speaker",
+    "speaker_label",
     "evidence_type",
     "evidence_label",
     "studies",
@@ -77,6 +87,7 @@ class KnowledgeGraph:
     queries_dir: Path | None = None
     endpoint: RemoteEndpoint | None = None  # when the graph lives on a SPARQL server
     store_factory: Any = field(default=None, repr=False)  # opens the store on first use
+    ontology_dir: Path | None = None  # where the curated files are (exports read the claim model)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def get_store(self) -> Any:
@@ -137,8 +148,12 @@ class KnowledgeGraph:
         those are about the source's own cells), composed chains, effects, the best claimed chain."""
         return explain_pairs(self, sources, conditions, **options)
 
-    def query(self, name_or_sparql: str, /, **params: Any) -> Table:
-        """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text."""
+    def query(self, name_or_sparql: str, /, *, with_context: bool = False, **params: Any) -> Table:
+        """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text.
+
+        ``with_context`` adds the context of the statements the rows list (``context``: "condition:
+        knee osteoarthritis; donor: allogeneic donor", keys and order from the ontology) after a
+        ``statement`` column, and ``left_context``/``right_context`` after ``left``/``right``."""
         text = name_or_sparql.strip()
         if any(k in text.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE")) and (
             "{" in text or " " in text
@@ -150,7 +165,27 @@ class KnowledgeGraph:
         query = get_query(text, self.queries_dir)
         bound = bind_params(query, params, self)
         columns, rows = self.select(query.text, bound)
-        return Table(columns, rows, title=query.title)
+        table = Table(columns, rows, title=query.title)
+        return self.with_context(table) if with_context else table
+
+    def with_context(self, table: Table) -> Table:
+        """The table with the context of the statements its ``statement`` (or ``left``/``right``)
+        column names, as ``context`` (``left_context``, ``right_context``) columns."""
+        pairs = [(c, "context" if c == "statement" else f"{c}_context") for c in ("statement", "left", "right")]
+        pairs = [(c, name) for c, name in pairs if c in table.columns]
+        if not pairs:
+            return table
+        ids = [r[c] for c, _ in pairs for r in table.rows if r.get(c)]
+        contexts = statement_contexts(self.select, self.ontology, ids)
+        columns = list(table.columns)
+        for column, name in pairs:
+            anchor = "polarity" if column == "statement" and "polarity" in columns else column
+            columns.insert(columns.index(anchor) + 1, name)
+        rows = [
+            {**row, **{name: context_text(contexts.get(str(row.get(column)), [])) for column, name in pairs}}
+            for row in table.rows
+        ]
+        return Table(columns, rows, title=table.title, notes=list(table.notes))
 
     # ------------------------------------------------------------------ claims
     def claims(
@@ -169,7 +204,7 @@ class KnowledgeGraph:
 
         A tissue given as ``subject`` or ``object`` also matches the claims about the cell classes
         the TBox derives from it (``placenta`` finds the claims about placental MSCs)."""
-        filters = {"predicate": predicate, "document": document, "speaker": speaker, "modality": modality}
+        filters: dict[str, Any] = {"predicate": predicate, "document": document, "speaker": speaker, "modality": modality}
         table = self.query("claims", subject=subject, object=object, **filters)
         found = list(table.rows)
         for cell in self._derived_cells(subject):  # the cells from a tissue, the other filters kept
@@ -177,18 +212,27 @@ class KnowledgeGraph:
         for cell in self._derived_cells(object) if subject is None else []:
             found += self.query("claims", subject=cell, **filters).rows
         unique = {r["claim"]: r for r in found}
+        contexts = statement_contexts(self.select, self.ontology, [r["statement"] for r in unique.values()])
         rows = []
         for row in sorted(unique.values(), key=lambda r: (r["file"], r["start"], r["claim"])):
             if party and party.lower() not in (row.get("party_label") or "").lower():
                 continue
-            rows.append(self._claim_row(row, with_quotes))
+            rows.append(self._claim_row(row, with_quotes, contexts.get(row["statement"], [])))
         if party and not rows:
             parties = sorted({r.get("party_label") for r in table.rows if r.get("party_label")})
             close = difflib.get_close_matches(party, parties, n=3, cutoff=0.3)
             if close:
                 raise UnknownTermError("party", party, [repr(c) for c in close])
-        columns = CLAIM_COLUMNS + (["quote"] if with_quotes else [])
+        columns = CLAIM_COLUMNS + self.context_columns() + (["quote"] if with_quotes else [])
         return Table(columns, rows, title="claims")
+
+    def context_columns(self) -> list[str]:
+        """The context columns of the claims table, from the ontology's context keys in their order:
+        ``key`` (a CURIE, or the value of a literal key such as dose) and ``key_label``."""
+        out = []
+        for key in self.ontology.context_order:
+            out += [key] if self.ontology.context[key].literal else [key, f"{key}_label"]
+        return out
 
     def _derived_cells(self, name: str | None) -> list[str]:
         """The cell classes the TBox derives from a tissue (none for other terms)."""
@@ -197,10 +241,14 @@ class KnowledgeGraph:
             return []
         return self.ontology.related_inverse(self.lookup(name).curie, relation)
 
-    def _claim_row(self, row: dict[str, Any], with_quotes: bool) -> dict[str, Any]:
+    def _claim_row(
+        self, row: dict[str, Any], with_quotes: bool, context: list[tuple[str, str, str]] = ()  # type: ignore[assignment]
+    ) -> dict[str, Any]:
         keys = {v: k for k, v in self.ontology.values["SpeakerKind"].items()}
         modalities = {v: k for k, v in self.ontology.values["Modality"].items()}
         pred_keys = {p.curie: p.key for p in self.ontology.predicates.values()}
+        speaker = keys[curie_to_iri(row["speaker"])]
+        modality = modalities[curie_to_iri(row["modality"])]
         out = {
             "claim": row["claim"],
             "statement": row["statement"].rsplit("/", 1)[-1],
@@ -212,13 +260,16 @@ class KnowledgeGraph:
             "object_label": row.get("object_label"),
             "object_value": None if row.get("object_label") is not None else row.get("object"),
             "polarity": "positive" if row["polarity"] == "msc:Positive" else "negative",
-            "modality": modalities[curie_to_iri(row["modality"])],
+            "context": context_text(list(context)),
+            "modality": modality,
+            "modality_label": self.ontology.value_label("Modality", modality),
             "cue": row.get("cue"),
             "document": row["file"],
             "start": row["start"],
             "end": row["end"],
             "party": row.get("party_label"),
-            "speaker": keys[curie_to_iri(row["speaker"])],
+            "speaker": speaker,
+            "speaker_label": self.ontology.value_label("SpeakerKind", speaker),
             "evidence_type": row["evidence_type"],
             "evidence_label": row["evidence_label"],
             "studies": row.get("studies"),
@@ -230,6 +281,10 @@ class KnowledgeGraph:
         }
         if row.get("reference_url"):
             out["reference"] = row["reference_url"]
+        for key, value, label in context:
+            out[key] = value
+            if not self.ontology.context[key].literal:
+                out[f"{key}_label"] = label
         if with_quotes:
             out["quote"] = self.quote(row["file"], row["start"], row["end"])
         return out
@@ -243,7 +298,7 @@ class KnowledgeGraph:
 
     def contradictions(self, *, same_document: bool | None = None) -> Table:
         """Pairs of conflicting statements with the claims and documents on each side."""
-        table = self.query("conflicts")
+        table = self.query("conflicts", with_context=True)
         if same_document is not None:
             table.rows = [r for r in table.rows if bool(r.get("same_document")) == same_document]
         return table
@@ -307,6 +362,41 @@ class KnowledgeGraph:
             radius=radius,
         )
 
+    # ------------------------------------------------------------------ exports
+    def curation(self) -> Curation:
+        """The curated claims as the claim model (read once per session from the claim files)."""
+        if "curation" not in self._cache:
+            self._cache["curation"] = load_curation(self.ontology_dir or default_ontology_dir(), corpus=None)[0]
+        return self._cache["curation"]
+
+    def export(self, format: str, path: str | Path, *, quotes: bool = False) -> list[Path]:
+        """Write the graph for another tool (``msc_graph.io.EXPORT_FORMATS``): ``kgx`` (a folder of
+        KGX nodes and edges, TSV and JSON lines), ``graphml``, ``gexf``, ``cyjs``, ``cx2``, ``nanopub``
+        (TriG), ``csv`` (the claims table) or ``jsonld`` (one object per claim). ``quotes`` adds the
+        anchored text (``supporting_text``, ``quote``) where the corpus is present. Returns the files."""
+        if format not in EXPORT_FORMATS:
+            raise InputError(f"unknown export format {format!r}; choose one of {', '.join(sorted(EXPORT_FORMATS))}")
+        spec = EXPORT_FORMATS[format]
+        target = Path(path)
+        quote = self._quote_anchor if quotes and self.corpus is not None else None
+        if spec.source == "network":
+            writer = {"graphml": networks.write_graphml, "gexf": networks.write_gexf, "cyjs": networks.write_cyjs,
+                      "cx2": networks.write_cx2}[format]  # fmt: skip
+            target.parent.mkdir(parents=True, exist_ok=True)
+            writer(self.network(), target)
+            return [target]
+        if format == "csv":
+            table = self.claims(with_quotes=quote is not None)
+            return [write_csv(table.columns, table.rows, target)]
+        if format == "kgx":
+            return kgx_io.write(self.curation(), self.ontology, target, quote=quote)
+        if format == "nanopub":
+            return [nanopub_io.write(self.curation(), self.ontology, target)]
+        return [jsonld_io.write_claims(self.curation(), self.ontology, target, quote=quote)]
+
+    def _quote_anchor(self, anchor: Any) -> str | None:
+        return self.corpus.quote(anchor) if self.corpus is not None else None
+
     def quote(self, document: str, start: int, end: int) -> str | None:
         """The anchored text, resolved from the corpus at run time (None without a corpus)."""
         if self.corpus is None:
@@ -342,6 +432,7 @@ def load(
             corpus=corpus_obj,
             queries_dir=queries_dir(),
             endpoint=RemoteEndpoint(endpoint, timeout=timeout),
+            ontology_dir=ontology_dir(),
         )
     if root is not None:
         root = Path(root)
@@ -357,6 +448,7 @@ def load(
         corpus=corpus_obj,
         queries_dir=queries,
         store_factory=lambda: open_store(build / BUILD_OUTPUTS["nt"]),
+        ontology_dir=onto_dir,
     )
     network = read_network(build, onto_dir, onto)
     if network is not None:

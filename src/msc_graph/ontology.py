@@ -74,6 +74,8 @@ class Ontology:
     biolink_slots: dict[str, str] = field(default_factory=dict)
     knowledge_levels: dict[str, str] = field(default_factory=dict)
     agent_types: dict[str, str] = field(default_factory=dict)
+    #: the ontology header (msc.ttl): iri, title, creator, license, version, version_iri
+    metadata: dict[str, str] = field(default_factory=dict)
 
     def value_label(self, value_set: str, key: str | None) -> str | None:
         """The label of a controlled value given by its key (the key itself when it has no label).
@@ -412,6 +414,7 @@ def _write_cache(key: str, onto: Ontology) -> None:
         "biolink_slots": onto.biolink_slots,
         "knowledge_levels": onto.knowledge_levels,
         "agent_types": onto.agent_types,
+        "metadata": onto.metadata,
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -468,6 +471,7 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
             biolink_slots=data["biolink_slots"],
             knowledge_levels=data["knowledge_levels"],
             agent_types=data["agent_types"],
+            metadata=data["metadata"],
         )
     except (KeyError, TypeError):
         return None
@@ -608,6 +612,16 @@ def _parse(directory: Path) -> Ontology:
         if str(node) in modality_keys
     }
     agent_types = {iri_to_curie(str(node)): str(kind) for node, kind in graph.subject_objects(MSC.biolinkAgentType)}
+    metadata: dict[str, str] = {}
+    header = URIRef(BASE + "ontology")
+    if (header, RDF.type, OWL.Ontology) in graph:
+        from rdflib.namespace import DCTERMS
+
+        metadata["iri"] = str(header)
+        for name, prop in (("title", DCTERMS.title), ("creator", DCTERMS.creator), ("license", DCTERMS.license),
+                           ("version", OWL.versionInfo), ("version_iri", OWL.versionIRI)):
+            if (value := graph.value(header, prop)) is not None:
+                metadata[name] = str(value)
     commercial = {
         key
         for key, iri in values["SpeakerKind"].items()
@@ -673,6 +687,7 @@ def _parse(directory: Path) -> Ontology:
         biolink_slots=dict(sorted(slots.items())),
         knowledge_levels=dict(sorted(knowledge_levels.items())),
         agent_types=dict(sorted(agent_types.items())),
+        metadata=metadata,
     )
 
 
