@@ -219,7 +219,7 @@ class KnowledgeGraph:
                 continue
             rows.append(self._claim_row(row, with_quotes, contexts.get(row["statement"], [])))
         if party and not rows:
-            parties = sorted({r.get("party_label") for r in table.rows if r.get("party_label")})
+            parties = sorted({str(r["party_label"]) for r in table.rows if r.get("party_label")})
             close = difflib.get_close_matches(party, parties, n=3, cutoff=0.3)
             if close:
                 raise UnknownTermError("party", party, [repr(c) for c in close])
