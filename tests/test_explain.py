@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
 import pytest
 from fixture_project import default_claims, make_project
 from helpers import run_cli

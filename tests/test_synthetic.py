@@ -106,5 +106,7 @@ def test_the_direct_edge_skeleton_is_read_once_and_matches_the_graph(synthetic):
     assert pairs == {(s, o) for o, subjects in predecessors.items() for s in subjects}
     network = kg.network()  # the full projection, built from the statements themselves
     steps = kg.ontology.chain_signs
-    expected = {(s, o) for s, o, d in network.edges(data=True) if d["polarity"] == "positive" and d["predicate"] in steps}
+    expected = {
+        (s, o) for s, o, d in network.edges(data=True) if d["polarity"] == "positive" and d["predicate"] in steps
+    }
     assert pairs == expected

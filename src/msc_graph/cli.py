@@ -615,9 +615,7 @@ def _export_help() -> str:
 @click.option(
     "--format", "fmt", required=True, type=click.Choice(list(EXPORT_FORMATS)), help="The export format (see above)."
 )
-@click.option(
-    "--output", "-o", required=True, type=click.Path(), help="The file to write (a folder for kgx)."
-)
+@click.option("--output", "-o", required=True, type=click.Path(), help="The file to write (a folder for kgx).")
 @click.option(
     "--quotes", is_flag=True, help="Add the anchored text where the format has a place for it (needs the corpus)."
 )

@@ -204,7 +204,12 @@ class KnowledgeGraph:
 
         A tissue given as ``subject`` or ``object`` also matches the claims about the cell classes
         the TBox derives from it (``placenta`` finds the claims about placental MSCs)."""
-        filters: dict[str, Any] = {"predicate": predicate, "document": document, "speaker": speaker, "modality": modality}
+        filters: dict[str, Any] = {
+            "predicate": predicate,
+            "document": document,
+            "speaker": speaker,
+            "modality": modality,
+        }
         table = self.query("claims", subject=subject, object=object, **filters)
         found = list(table.rows)
         for cell in self._derived_cells(subject):  # the cells from a tissue, the other filters kept
@@ -242,7 +247,10 @@ class KnowledgeGraph:
         return self.ontology.related_inverse(self.lookup(name).curie, relation)
 
     def _claim_row(
-        self, row: dict[str, Any], with_quotes: bool, context: list[tuple[str, str, str]] = ()  # type: ignore[assignment]
+        self,
+        row: dict[str, Any],
+        with_quotes: bool,
+        context: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
     ) -> dict[str, Any]:
         keys = {v: k for k, v in self.ontology.values["SpeakerKind"].items()}
         modalities = {v: k for k, v in self.ontology.values["Modality"].items()}

@@ -642,8 +642,13 @@ def _parse(directory: Path) -> Ontology:
         from rdflib.namespace import DCTERMS
 
         metadata["iri"] = str(header)
-        for name, prop in (("title", DCTERMS.title), ("creator", DCTERMS.creator), ("license", DCTERMS.license),
-                           ("version", OWL.versionInfo), ("version_iri", OWL.versionIRI)):
+        for name, prop in (
+            ("title", DCTERMS.title),
+            ("creator", DCTERMS.creator),
+            ("license", DCTERMS.license),
+            ("version", OWL.versionInfo),
+            ("version_iri", OWL.versionIRI),
+        ):
             if (value := graph.value(header, prop)) is not None:
                 metadata[name] = str(value)
     commercial = {

@@ -213,8 +213,9 @@ def edge_attributes(edge: StatementEdge, onto: Ontology, conflicts: tuple[str, .
         "parties": _joined(a.party for a in items),
         "speakers": _joined(a.speaker for a in items),
         "evidence_types": _joined(a.evidence_type for a in items),
-        "evidence": _joined(onto.terms[a.evidence_type].label if a.evidence_type in onto.terms else a.evidence_type
-                            for a in items),
+        "evidence": _joined(
+            onto.terms[a.evidence_type].label if a.evidence_type in onto.terms else a.evidence_type for a in items
+        ),
         "best_evidence": edge.best_evidence,
         "conflicts_with": _joined(conflicts),
     }
@@ -284,9 +285,7 @@ def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
     table = statements(graph)
     return {
         # the context as pairs: its keys keep the ontology's order through JSON with sorted keys
-        "statements": [
-            {**asdict(table[sid]), "context": list(table[sid].context.items())} for sid in sorted(table)
-        ],
+        "statements": [{**asdict(table[sid]), "context": list(table[sid].context.items())} for sid in sorted(table)],
         "conflicts": [[a, b] for a, bs in sorted(conflict_table(graph).items()) for b in bs],
     }
 

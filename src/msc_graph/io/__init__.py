@@ -37,7 +37,6 @@ EXPORTERS: dict[str, Exporter] = {
 }
 
 
-
 @dataclass(frozen=True)
 class ExportFormat:
     """An export for other tools: what it is, what it is made from, what reads it and how it was checked.
