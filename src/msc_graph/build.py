@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -109,14 +110,23 @@ def _atomic_write(files: dict[Path, bytes]) -> None:
 
 
 def build(
-    out_dir: Path | None = None, *, ontology_directory: Path | None = None, corpus: Corpus | None = None
+    out_dir: Path | None = None,
+    *,
+    ontology_directory: Path | None = None,
+    corpus: Corpus | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Validate, compile and write the knowledge graph in every format."""
+    """Validate, compile and write the knowledge graph in every format. ``progress`` is told the
+    name of each stage as it starts."""
+    step = progress or (lambda _stage: None)
     directory = ontology_directory or ontology_dir()
     out = Path(out_dir or build_dir())
+    step("validating the claim files and compiling them to RDF")
     graph, curation = compile_graph(directory, corpus=corpus)
+    step("canonical form (sorted, canonical blank nodes)")
     canonical = canonical_graph(graph)
     tbox = canonical_graph(tbox_graph(directory))
+    step("serialising: N-Triples, Turtle, RDF/XML, JSON-LD, tbox.owl")
     nt = sorted_ntriples(canonical)
     blobs = {out / OUTPUTS["nt"]: nt.encode("utf-8")}
     for key, exporter in EXPORTERS.items():
@@ -139,10 +149,12 @@ def build(
         },
     }
     blobs[out / OUTPUTS["manifest"]] = (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode()
+    step("the NetworkX projection (conflicts between statements)")
     onto = load_ontology(directory)
     network = from_model(curation, onto, sorted(conflicts(curation, onto)))
     cache = {"key": _network_key(digest), **to_json(network)}
     blobs[out / NETWORK_CACHE] = (json.dumps(cache, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+    step(f"writing {len(blobs)} files to {out}")
     _atomic_write(blobs)
     return BuildResult(
         out,
@@ -156,7 +168,11 @@ def build(
 
 
 def ensure_built(
-    folder: Path | None = None, *, ontology_directory: Path | None = None, corpus: Corpus | None = None
+    folder: Path | None = None,
+    *,
+    ontology_directory: Path | None = None,
+    corpus: Corpus | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> Path:
     """The build folder, built first when it is missing or older than its inputs or this version."""
     out = Path(folder or build_dir())
@@ -167,7 +183,7 @@ def ensure_built(
     with open(out / ".build.lock", "w") as lock:  # one build at a time; the others wait and reuse it
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not build_is_current(out, directory):
-            build(out, ontology_directory=directory, corpus=corpus)
+            build(out, ontology_directory=directory, corpus=corpus, progress=progress)
     return out
 
 

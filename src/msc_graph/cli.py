@@ -31,6 +31,10 @@ from .serve import prepare_store, server_command
 from .sparql.named import bind_params, get_query, load_queries, parse_query_file
 
 FORMATS = click.Choice(["table", "json", "jsonl", "csv"])
+FORMAT_HELP = (
+    "table: aligned columns for reading (long cells cut); json: one JSON array; jsonl: one JSON object "
+    "per line; csv: comma-separated with a header row, every column."
+)
 
 
 def _fail(message: str, code: int) -> None:
@@ -59,7 +63,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    """Print rows as an aligned table, JSON, JSON lines or CSV."""
+    """Print rows as a table (tabulate; cells cut at 60 characters), JSON, JSON lines or CSV."""
     if fmt == "json":
         click.echo(json.dumps(list(rows), indent=2, ensure_ascii=False))
         return
@@ -76,17 +80,65 @@ def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str)
     if not rows:
         click.echo("(no rows)")
         return
-    widths = {c: min(60, max(len(c), *(len(_cell(r.get(c))) for r in rows))) for c in columns}
-    click.echo("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
-    click.echo("  ".join("-" * widths[c] for c in columns))
-    for row in rows:
-        cells = []
-        for c in columns:
-            text = _cell(row.get(c))
-            if len(text) > widths[c]:
-                text = text[: widths[c] - 1] + "…"
-            cells.append(text.ljust(widths[c]))
-        click.echo("  ".join(cells).rstrip())
+    from tabulate import tabulate
+
+    def cut(value: Any) -> str:
+        text = " ".join(_cell(value).split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    body = [[cut(row.get(c)) for c in columns] for row in rows]
+    click.echo(tabulate(body, headers=list(columns), tablefmt="simple", disable_numparse=True))
+
+
+class Stages:
+    """Staged progress on stderr for long commands: a spinner on the running stage and a line with
+    its time when it ends. Only when stderr is a terminal and ``--quiet`` is not given; otherwise
+    it prints nothing (pipes, CI and tests see no progress)."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.stage: str | None = None
+        self.started = 0.0
+        self.status: Any = None
+        self.console: Any = None
+        if self.enabled:
+            from rich.console import Console
+
+            self.console = Console(stderr=True)
+
+    def __call__(self, stage: str) -> None:
+        import time
+
+        self._finish()
+        if not self.enabled:
+            return
+        self.stage, self.started = stage, time.perf_counter()
+        if self.status is None:
+            self.status = self.console.status(stage)
+            self.status.start()
+        else:
+            self.status.update(stage)
+
+    def _finish(self) -> None:
+        import time
+
+        if self.enabled and self.stage is not None:
+            self.console.print(f"  [green]done[/green] {self.stage} ({time.perf_counter() - self.started:.1f} s)")
+        self.stage = None
+
+    def __enter__(self) -> Stages:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if exc[0] is None:
+            self._finish()
+        if self.status is not None:
+            self.status.stop()
+
+
+quiet_option = click.option(
+    "--quiet", "-q", is_flag=True, help="No progress on stderr (none is shown when not a terminal)."
+)
 
 
 def _cell(value: Any) -> str:
@@ -168,7 +220,7 @@ def anchor(document: str, start: int, end: int, corpus_path: str | None) -> None
 
 @main.command()
 @click.argument("document")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @corpus_option
 @handle_errors
 def sentences(document: str, fmt: str, corpus_path: str | None) -> None:
@@ -186,7 +238,7 @@ def sentences(document: str, fmt: str, corpus_path: str | None) -> None:
 @main.command()
 @click.argument("text", required=False)
 @click.option("--category", help="Only terms of this category (e.g. CellType, Condition).")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @handle_errors
 def entities(text: str | None, category: str | None, fmt: str) -> None:
     """List ontology terms, optionally those whose label or synonym contains TEXT."""
@@ -219,7 +271,7 @@ def _iter_lines(lines: Iterable[str]) -> None:
 
 @main.command(name="coverage")
 @click.option("--document", "document", help="Only this document.")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @corpus_option
 @handle_errors
 def coverage_command(document: str | None, fmt: str, corpus_path: str | None) -> None:
@@ -270,7 +322,9 @@ def coverage_command(document: str | None, fmt: str, corpus_path: str | None) ->
     help="With --evaluate: score this proposal file (repeatable) instead of proposing afresh.",
 )
 @click.option("--document", "documents", multiple=True, help="With --evaluate: only this document (repeatable).")
-@click.option("--format", "fmt", type=FORMATS, default="table", help="With --evaluate: output format.")
+@click.option(
+    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="With --evaluate: " + FORMAT_HELP
+)
 @corpus_option
 @handle_errors
 def propose_command(
@@ -329,10 +383,12 @@ def propose_command(
 @main.command(name="build")
 @click.option("--output", "out_dir", type=click.Path(file_okay=False), help="Build folder (default build/).")
 @corpus_option
+@quiet_option
 @handle_errors
-def build_command(out_dir: str | None, corpus_path: str | None) -> None:
+def build_command(out_dir: str | None, corpus_path: str | None, quiet: bool) -> None:
     """Validate the ontology and claims and write the knowledge graph (Turtle, N-Triples, RDF/XML, JSON-LD)."""
-    result = build(Path(out_dir) if out_dir else None, corpus=_corpus(corpus_path))
+    with Stages(quiet) as stages:
+        result = build(Path(out_dir) if out_dir else None, corpus=_corpus(corpus_path), progress=stages)
     click.echo(
         f"built {result.directory}: {result.triples} triples, {result.statements} statements, "
         f"{result.assertions} assertions, {result.documents} documents"
@@ -373,11 +429,15 @@ def relations_command(update: str | None) -> None:
     help="Folder with obo/*.tsv reference tables (default ../shared/reference).",
 )
 @corpus_option
+@quiet_option
 @handle_errors
-def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str | None) -> None:
+def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str | None, quiet: bool) -> None:
     """Validate everything: curated files, anchors, SHACL shapes, OBO terms, paraphrases, HermiT."""
     reference = Path(reference_path) if reference_path else reference_dir()
-    report = run_check(corpus=_corpus(corpus_path), reference_folder=reference, hermit=not no_hermit)
+    with Stages(quiet) as stages:
+        report = run_check(
+            corpus=_corpus(corpus_path), reference_folder=reference, hermit=not no_hermit, progress=stages
+        )
     for note in report.notes:
         click.echo(f"note: {note}")
     for name, items in report.sections.items():
@@ -404,7 +464,7 @@ endpoint_option = click.option(
 @click.option("--speaker", help="Speaker kind, as in the claim files (an msc:SpeakerKind key of the ontology).")
 @click.option("--modality", help="Modality, as in the claim files (an msc:Modality key of the ontology).")
 @click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @corpus_option
 @endpoint_option
 @handle_errors
@@ -444,7 +504,7 @@ def claims_command(
 
 
 @main.command(name="queries")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @handle_errors
 def queries_command(fmt: str) -> None:
     """List the named SPARQL queries with the question each answers and its parameters."""
@@ -459,7 +519,7 @@ def queries_command(fmt: str) -> None:
 @click.argument("name_or_file")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE", help="Bind a parameter (repeatable).")
 @click.option("--help-query", is_flag=True, help="Show the query's header (title, question, parameters, returns).")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @corpus_option
 @endpoint_option
 @handle_errors
@@ -513,7 +573,15 @@ def query_command(
     show_default=True,
     help="full: search every statement; bounded: fetch only the corridor to the condition (large graphs).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "table", "csv"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "table", "csv"]),
+    default="text",
+    show_default=True,
+    help="text: the answer to read (summary, contested points, chains); json: the JSON contract (README); "
+    "table/csv: one row per chain step.",
+)
 @corpus_option
 @endpoint_option
 @handle_errors
@@ -557,7 +625,7 @@ def explain_command(
 @main.command(name="contradictions")
 @click.option("--within", is_flag=True, help="Only conflicts inside one document.")
 @click.option("--between", is_flag=True, help="Only conflicts between documents.")
-@click.option("--format", "fmt", type=FORMATS, default="table")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @corpus_option
 @endpoint_option
 @handle_errors
@@ -605,11 +673,7 @@ def _export_help() -> str:
     help=(
         "Write the graph for another tool: a network for Cytoscape, Gephi or NDEx, a KGX graph for "
         "Biolink pipelines, nanopublications, the claims table or one JSON-LD object per claim.\n\n"
-        "Formats (--format):\n\n" + _export_help() + "\n\n"
-        "\b\nExamples:\n"
-        "  msc-graph export --format graphml --output msc-graph.graphml\n"
-        "  msc-graph export --format kgx --output kgx/        # a folder: *_nodes.tsv, *_edges.tsv, *.jsonl\n"
-        "  msc-graph export --format nanopub --output claims.trig"
+        "Formats (--format):\n\n" + _export_help()
     ),
 )
 @click.option(
@@ -620,10 +684,14 @@ def _export_help() -> str:
     "--quotes", is_flag=True, help="Add the anchored text where the format has a place for it (needs the corpus)."
 )
 @corpus_option
+@quiet_option
 @handle_errors
-def export_command(fmt: str, output: str, quotes: bool, corpus_path: str | None) -> None:
-    kg = _kg(corpus_path)
-    paths = kg.export(fmt, output, quotes=quotes)
+def export_command(fmt: str, output: str, quotes: bool, corpus_path: str | None, quiet: bool) -> None:
+    with Stages(quiet) as stages:
+        stages("loading the graph (building it first when the claim files changed)")
+        kg = load(corpus=corpus_path, progress=stages)
+        stages(f"writing {fmt} ({EXPORT_FORMATS[fmt].description})")
+        paths = kg.export(fmt, output, quotes=quotes)
     for path in paths:
         click.echo(f"wrote {path}", err=True)
 
@@ -642,6 +710,49 @@ def serve_command(host: str, port: int, timeout: float, corpus_path) -> None:
     click.echo(f"SPARQL endpoint: http://{host}:{port}/query  (query page: http://{host}:{port}/)", err=True)
     command = server_command(location, host, port, timeout)
     os.execv(command[0], command)
+
+
+#: an example for every subcommand's --help (a test checks that each has one)
+EXAMPLES: dict[str, list[str]] = {
+    "locate": ['msc-graph locate 003 "allogeneic mesenchymal stem cells" --sentence'],
+    "anchor": ["msc-graph anchor 003 120 245"],
+    "sentences": ["msc-graph sentences 003", "msc-graph sentences 003 --format csv > sentences.csv"],
+    "entities": ['msc-graph entities "cord"', "msc-graph entities --category CellType --format json"],
+    "validate": ["msc-graph validate"],
+    "coverage": ["msc-graph coverage", "msc-graph coverage --document 003 --format json"],
+    "propose": ["msc-graph propose 005 --output draft.yaml", "msc-graph propose --evaluate --document 003"],
+    "build": ["msc-graph build", "msc-graph build --output /tmp/msc-build --quiet"],
+    "relations": ["msc-graph relations", "msc-graph relations --update docs/curation.md"],
+    "check": ["msc-graph check", "msc-graph check --no-hermit --reference ../shared/reference"],
+    "claims": [
+        "msc-graph claims --object placenta --format csv > placenta.csv",
+        "msc-graph claims --document 003 --modality hedged --quotes",
+    ],
+    "queries": ["msc-graph queries"],
+    "query": [
+        "msc-graph query factors-acting-on-target -p target=macrophage",
+        'msc-graph query condition-outcomes -p condition="knee osteoarthritis" --format csv',
+        "msc-graph query doses-routes-sizes --help-query",
+    ],
+    "explain": [
+        'msc-graph explain --source "bone marrow" --condition "knee osteoarthritis"',
+        'msc-graph explain --source "umbilical cord" --condition "multiple sclerosis" --no-composed --format json',
+    ],
+    "contradictions": ["msc-graph contradictions --between", "msc-graph contradictions --format json"],
+    "viz": [
+        'msc-graph viz --source "umbilical cord" --condition "multiple sclerosis" -o ms.html',
+        "msc-graph viz --document 003 -o 003.html",
+    ],
+    "export": [
+        "msc-graph export --format graphml --output msc-graph.graphml   # Cytoscape, Gephi",
+        "msc-graph export --format kgx --output kgx/   # a folder: msc-graph_nodes.tsv, _edges.tsv, .jsonl",
+        "msc-graph export --format nanopub --output claims.trig",
+    ],
+    "serve": ["msc-graph serve --port 7878 --timeout 30"],
+}
+for _name, _lines in EXAMPLES.items():
+    _command = main.commands[_name]
+    _command.help = (_command.help or "").rstrip() + "\n\n\b\nExamples:\n" + "\n".join(f"  {x}" for x in _lines)
 
 
 if __name__ == "__main__":  # pragma: no cover

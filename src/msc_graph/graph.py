@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -421,6 +422,7 @@ def load(
     root: str | Path | None = None,
     endpoint: str | None = None,
     timeout: float = 60.0,
+    progress: Callable[[str], None] | None = None,
 ) -> KnowledgeGraph:
     """Load the knowledge graph into the embedded Oxigraph store (no server).
 
@@ -448,7 +450,7 @@ def load(
     else:
         build, onto_dir, queries = Path(build_dir) if build_dir else default_build_dir(), ontology_dir(), queries_dir()
     if rebuild:
-        ensure_built(build, ontology_directory=onto_dir, corpus=corpus_obj)
+        ensure_built(build, ontology_directory=onto_dir, corpus=corpus_obj, progress=progress)
     onto = load_ontology(onto_dir)
     kg = KnowledgeGraph(
         store=None,
