@@ -307,3 +307,21 @@ def test_export_command_writes_each_format_and_rejects_an_unknown_one(tmp_path):
     assert bad.returncode == 2 and "pajek" in bad.stderr
     helped = run_cli(None, "export", "--help")
     assert all(name in helped.stdout for name in EXPORT_FORMATS) and "Examples" in helped.stdout
+
+
+def test_claims_json_ld_is_what_framing_on_claim_gives(exported):
+    """JSON-LD framing (pyld) of a sample with the frame ``{"@type": "Claim"}`` gives one object per
+    claim again, holding the same triples: the export is in framed form."""
+    from pyld import jsonld
+
+    (path,) = exported["jsonld"]
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    sample = {"@context": doc["@context"], "@graph": doc["@graph"][::25]}
+    options = {"documentLoader": jsonld_io.document_loader}
+    framed = jsonld.frame(sample, {"@context": doc["@context"], "@type": "Claim"}, {**options, "embed": "@always"})
+    assert sorted(c["claim_id"] for c in framed["@graph"]) == sorted(c["claim_id"] for c in sample["@graph"])
+
+    def triples(data):
+        return set(jsonld.to_rdf(data, {**options, "format": "application/n-quads"}).splitlines())
+
+    assert triples(framed) == triples(sample)
