@@ -103,6 +103,7 @@ _MSC_TERMS = [
     "contextKey",
     "contextOrder",
     "contextCategory",
+    "contextRole",
     "stance",
     "requiredPolarity",
     "excludedPolarity",
