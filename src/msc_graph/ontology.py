@@ -366,7 +366,7 @@ def _require_tbox(directory: Path) -> None:
 
 
 #: bump when the cached term index changes shape (the cache is also keyed by the package version)
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 _MEMORY: dict[tuple[Path, str], Ontology] = {}
 
 
