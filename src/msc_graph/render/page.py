@@ -8,8 +8,13 @@ offline) and insert the heading and, with ``href`` in a title, tooltips as HTML.
 * all data travels in one ``<script type="application/json">`` block with ``<``, ``>`` and
   ``&`` escaped, and the page builds tooltips and the side panel as DOM elements with
   ``textContent``, so markup in a document or a curated file is shown as text, never run;
-* large graphs get a precomputed layered layout (source → cell → factor → mechanism →
-  target → outcome → condition) with physics off; small ones stabilise, then stop.
+* every page is laid out left to right in layers (:data:`LAYERS`: source → cells → therapies →
+  factors → targets → mechanisms → outcomes → conditions), physics off. The page script places
+  the nodes from their measured label boxes, orders each layer to reduce crossings, collapses
+  the least connected terms of a layer into a group node when the layer would not fit the
+  window with legible labels, and re-fits the view after every filter, search or expansion;
+* an explanation page draws the nodes of claimed chains in an upper band and those reached
+  only by composed chains in a lower one, with the explanation's summary in the side panel.
 """
 
 from __future__ import annotations
@@ -26,29 +31,79 @@ from typing import Any
 from ..errors import InputError
 from ..project import package_file
 
-#: category -> (colour, vis-network shape, column in the layered layout)
-CATEGORY_STYLE: dict[str, tuple[str, str, int]] = {
-    "CellSource": ("#8c564b", "box", 0),
-    "CellType": ("#1f77b4", "ellipse", 1),
-    "Intervention": ("#7f7f7f", "box", 1),
-    "ProductForm": ("#c7c7c7", "box", 1),
-    "Factor": ("#2ca02c", "diamond", 2),
-    "Mechanism": ("#9467bd", "dot", 3),
-    "Target": ("#17becf", "triangle", 4),
-    "Outcome": ("#bcbd22", "star", 5),
-    "Phenotype": ("#dbdb8d", "star", 5),
-    "Risk": ("#d62728", "triangleDown", 5),
-    "Condition": ("#ff7f0e", "hexagon", 6),
+#: the layers of the left-to-right layout: (key, title, categories); a category in none of them
+#: goes to the last layer
+LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("source", "sources", ("CellSource",)),
+    ("cells", "cells", ("CellType", "ProductForm")),
+    ("therapy", "therapies", ("Intervention",)),
+    ("factor", "factors", ("Factor",)),
+    ("target", "targets", ("Target",)),
+    ("mechanism", "mechanisms", ("Mechanism",)),
+    ("outcome", "outcomes", ("Outcome", "Phenotype", "Risk", "Exposure")),
+    ("condition", "conditions", ("Condition", "DiseaseStage")),
+    ("other", "other terms", ()),
+]
+LAYER_OF = {category: i for i, (_, _, categories) in enumerate(LAYERS) for category in categories}
+#: category -> node colour (every node is a box with its label inside; the layer gives its column)
+CATEGORY_COLOUR: dict[str, str] = {
+    "CellSource": "#8c564b",
+    "CellType": "#1f77b4",
+    "ProductForm": "#aec7e8",
+    "Intervention": "#7f7f7f",
+    "Factor": "#2ca02c",
+    "Target": "#17becf",
+    "Mechanism": "#9467bd",
+    "Outcome": "#bcbd22",
+    "Phenotype": "#dbdb8d",
+    "Risk": "#d62728",
+    "Exposure": "#ff9896",
+    "Condition": "#ff7f0e",
+    "DiseaseStage": "#ffbb78",
+    "Property": "#9edae5",
+    "OpenQuestion": "#f7b6d2",
 }
-OTHER_STYLE = ("#aaaaaa", "square", 6)
-POSITIVE, NEGATIVE, UNSIGNED = "#2e7d32", "#c62828", "#546e7a"
-#: statements no document claims: absence of evidence ("none reported") and views reported as abandoned;
-#: drawn dotted with a circle end, never like a denial (red, bar end)
-NO_EVIDENCE, SUPERSEDED = "#f9a825", "#8d6e63"
+OTHER_COLOUR = "#c7c7c7"
+#: edge kinds -> (colour, dashes, arrow head, legend text). Colour follows the relation's effect as
+#: signalling networks draw it (INDRA, SIGNOR, Cytoscape): green arrow = increases or a positive
+#: effect, red bar head = decreases, inhibits, treats; a denial is neither: dark, long dashes, "NOT".
+#: Statements no document claims (absence of evidence, views reported as abandoned) are dotted
+#: with a circle end.
+EDGE_STYLE: dict[str, tuple[str, Any, str, str]] = {
+    "increase": ("#2e7d32", False, "arrow", "increases / positive effect"),
+    "decrease": ("#c62828", False, "bar", "decreases / inhibits / treats (bar head)"),
+    "unsigned": ("#78909c", False, "arrow", "relation without a sign (part of, used for, has property ...)"),
+    "negated": ("#212121", [10, 6], "arrow", 'NOT: a statement the document denies (dark, long dashes, label "NOT")'),
+    "not-reported": (
+        "#f9a825",
+        [1, 5],
+        "circle",
+        "no evidence: the document says none is reported (dotted, circle end; not a denial)",
+    ),
+    "superseded": ("#8d6e63", [1, 5], "circle", "superseded: a view the document reports as abandoned (dotted)"),
+    "ontology": ("#9e9e9e", [2, 4], "arrow", "ontology step (tissue → its cells, class → superclass), not a claim"),
+}
+HEDGED_DASHES = [4, 4]  # short dashes in the effect colour: every assertion hedged or a question
 #: the prefix of the edge label for a statement that only these modalities report
 UNCLAIMED_PREFIX = {"not-reported": "no evidence: ", "superseded": "superseded: ", "questioned": "asked: "}
 MAX_NODES = 5000
-PHYSICS_LIMIT = 300  # above this, a precomputed layout and no physics
+#: geometry the page script lays out with (vis-network units; 1 unit = 1 px at zoom 1)
+LAYOUT = {
+    "fontSize": 14,  # node labels
+    "edgeFontSize": 11,  # edge labels, drawn from zoom edgeLabelZoom on
+    "emphasisFontSize": 13,  # edge labels of a selected chain or neighbourhood, drawn at any legible zoom
+    "edgeLabelZoom": 1.36,
+    "targetScale": 0.8,  # the opening zoom the page aims for: 14 * 0.8 = 11.2 px labels
+    "minScale": 0.72,  # below it a layer is collapsed rather than shrunk (10 px labels)
+    "maxScale": 1.1,
+    "hgap": 30,  # between layers
+    "minColumn": 90,  # the narrowest and widest text column labels are wrapped to
+    "maxColumn": 220,
+    "maxLines": 3,
+    "vgap": 8,  # between boxes in a layer
+    "bandGap": 70,  # between the claimed and the composed band
+    "titleHeight": 34,  # the layer titles above the columns
+}
 
 
 def _json_for_html(data: Any) -> str:
@@ -154,7 +209,8 @@ def graph_view(
     generalise: bool = True,
 ) -> GraphView:
     """Build the interactive page for the whole graph, one document, an entity's
-    neighbourhood, or an explanation (chains highlighted, the rest dimmed)."""
+    neighbourhood, or an explanation (chains laid out left to right, claimed ones above the
+    composed ones, the summary in the side panel)."""
     from pyvis.network import Network
 
     chosen, highlight, focus_nodes, title, explanation = _select(
@@ -177,42 +233,59 @@ def graph_view(
             "--document, --entity or --source/--condition"
         )
     onto = kg.ontology
-    layout = len(node_ids) > PHYSICS_LIMIT
-    positions = _layered_positions(node_ids, graph) if layout else {}
+    chains = explanation.chains if explanation is not None else []
+    claimed_edges, composed_edges, band = _chain_roles(chains)
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
-    for node in node_ids:
-        data = graph.nodes[node]
-        colour, shape, _ = CATEGORY_STYLE.get(data.get("category") or "", OTHER_STYLE)
-        extra = {"x": positions[node][0], "y": positions[node][1], "physics": False} if layout else {}
-        inside = shape in ("box", "ellipse")  # the label is drawn inside these shapes
+    dense = len(edges) > 250  # thinner, translucent edges, so that the labels stay readable
+
+    def category_of(node: str) -> str | None:
+        if node in graph:
+            return graph.nodes[node].get("category")
+        term = onto.terms.get(node)
+        return term.category if term else None
+
+    def add_node(node: str) -> None:
+        term = onto.terms.get(node)
+        label = term.label if term else (graph.nodes[node].get("label", node) if node in graph else node)
+        colour = CATEGORY_COLOUR.get(category_of(node) or "", OTHER_COLOUR)
         net.add_node(
             node,
-            label=_short(data.get("label", node)),
-            color=colour,
-            shape=shape,
-            size=14,
-            font={"size": 14, "color": "#ffffff" if inside else "#222222"},
-            **extra,
+            label=label,  # wrapped by the page script to its column's width
+            color={"background": colour, "border": _darker(colour), "highlight": {"background": colour}},
+            shape="box",
+            shapeProperties={"borderRadius": 4},
+            font={"size": LAYOUT["fontSize"], "color": _text_colour(colour), "face": "arial"},
+            x=0,
+            y=0,
         )
+
+    for node in node_ids:
+        add_node(node)
     conflicts = graph.graph["conflicts"]
     edge_data = {}
     for e in edges:
         modalities = {a.modality for a in e.assertions}
         hedged = bool(modalities) and modalities <= {"hedged", "questioned"}
         negative = e.polarity == "negative"
-        colour = NEGATIVE if negative else POSITIVE if e.sign != 0 else UNSIGNED
-        width = 1 + 2 * len(e.documents)
-        arrows = {"to": {"enabled": True, "type": "bar" if negative else "arrow"}}
+        kind = "negated" if negative else "increase" if e.sign > 0 else "decrease" if e.sign < 0 else "unsigned"
         label = ("NOT " if negative else "") + e.predicate.replace("_", " ")
         # a statement that no document claims (only reported as unevidenced, abandoned or asked)
         unclaimed = next(
             (m for m in UNCLAIMED_PREFIX if not any(onto.claims_it(x) for x in modalities) and m in modalities), None
         )
+        if unclaimed in ("not-reported", "superseded"):
+            kind = unclaimed
         if unclaimed is not None:
-            colour = {"not-reported": NO_EVIDENCE, "superseded": SUPERSEDED}.get(unclaimed, colour)
-            arrows = {"to": {"enabled": True, "type": "circle"}} if unclaimed != "questioned" else arrows
             label = UNCLAIMED_PREFIX[unclaimed] + label
+        colour, dashes, head, _ = EDGE_STYLE[kind]
+        if hedged and dashes is False:
+            dashes = HEDGED_DASHES
+        in_claimed = e.statement in claimed_edges
+        if chains:
+            width = 1 + 2 * len(e.documents) if in_claimed else 1.5
+        else:
+            width = (1 + 2 * len(e.documents)) * (0.45 if dense else 1)
         net.add_edge(
             e.subject,
             e.object,
@@ -220,20 +293,22 @@ def graph_view(
             label=label,
             color=colour,
             width=width,
-            dashes=[1, 5] if unclaimed in ("not-reported", "superseded") else hedged,
-            arrows=arrows,
-            font={"size": 11, "align": "middle"},
+            dashes=dashes,
+            arrows={"to": {"enabled": True, "type": head, "scaleFactor": 0.7}},
+            font={"size": LAYOUT["edgeFontSize"], "align": "middle", "strokeWidth": 3},
         )
         edge_data[e.statement] = {
             "subject": onto.terms[e.subject].label if e.subject in onto.terms else e.subject,
             "object": onto.terms[e.object].label if e.object in onto.terms else e.object,
             "predicate": e.predicate,
             "polarity": e.polarity,
+            "kind": kind,
             "unclaimed": unclaimed,
             "context": {k: (onto.terms[v].label if v in onto.terms else v) for k, v in e.context.items()},
             "condition": e.context.get("condition"),
             "conflicts": sorted(conflicts.get(e.statement, ())),
             "highlight": e.statement in highlight,
+            "chain": "claimed" if in_claimed else "composed" if e.statement in composed_edges else None,
             "assertions": [
                 {
                     **a.to_dict(),
@@ -247,46 +322,39 @@ def graph_view(
         }
     # the ontology steps of the chains (tissue -> cells, class -> superclass, cells -> therapy)
     onto_steps = {}
-    for chain in explanation.chains if explanation is not None else []:
+    for chain in chains:
         for step in chain.steps:
             if step.kind != "claim" and not step.statement:
-                onto_steps[f"ontology:{step.subject}>{step.object}"] = step
+                onto_steps[_ontology_key(step)] = step
+    colour, dashes, head, _ = EDGE_STYLE["ontology"]
     for key, step in sorted(onto_steps.items()):
         for node in (step.subject, step.object):
             if node not in node_ids:
                 node_ids.append(node)
-                term = onto.terms.get(node)
-                colour, shape, _ = CATEGORY_STYLE.get(term.category if term else "", OTHER_STYLE)
-                inside = shape in ("box", "ellipse")
-                net.add_node(
-                    node,
-                    label=_short(term.label if term else node),
-                    color=colour,
-                    shape=shape,
-                    size=14,
-                    font={"size": 14, "color": "#ffffff" if inside else "#222222"},
-                )
+                add_node(node)
         net.add_edge(
             step.subject,
             step.object,
             id=key,
             label=step.predicate,
-            color="#9e9e9e",
+            color=colour,
             width=2,
-            dashes=[2, 4],
-            arrows={"to": {"enabled": True, "type": "arrow"}},
-            font={"size": 11},
+            dashes=dashes,
+            arrows={"to": {"enabled": True, "type": head, "scaleFactor": 0.7}},
+            font={"size": LAYOUT["edgeFontSize"], "align": "middle", "strokeWidth": 3},
         )
         edge_data[key] = {
             "subject": step.subject_label,
             "object": step.object_label,
             "predicate": step.predicate,
             "polarity": "positive",
+            "kind": "ontology",
             "unclaimed": None,
             "context": {},
             "condition": None,
             "conflicts": [],
             "highlight": True,
+            "chain": "claimed" if key in claimed_edges else "composed",
             "assertions": [],
             "ontology": step.inherited or "an ontology axiom (TBox), not a claim of any document",
         }
@@ -294,22 +362,30 @@ def graph_view(
     for node in node_ids:
         term = onto.terms.get(node)
         attrs = graph.nodes[node] if node in graph else {}
+        category = category_of(node)
         node_data[node] = {
             "label": term.label if term else attrs.get("label", node),
             "curie": node,
-            "category": onto.category_label(term.category if term else attrs.get("category")),
+            "category": onto.category_label(category),
             "definition": term.definition if term else None,
             "synonyms": list(term.synonyms) if term else [],
             "focus": node in focus_nodes,
+            "layer": LAYER_OF.get(category or "", len(LAYERS) - 1),
+            "band": band.get(node, 0),
         }
-    categories_shown = {
-        (graph.nodes[n].get("category") if n in graph else getattr(onto.terms.get(n), "category", None))
-        for n in node_ids
-    }
-    legend = [
-        {"category": onto.category_label(cat), "key": cat, "colour": colour, "shape": shape}
-        for cat, (colour, shape, _) in CATEGORY_STYLE.items()
+    categories_shown = {category_of(n) for n in node_ids}
+    legend_nodes = [
+        {"category": onto.category_label(cat), "key": cat, "colour": colour}
+        for cat, colour in CATEGORY_COLOUR.items()
         if cat in categories_shown
+    ]
+    if categories_shown - set(CATEGORY_COLOUR):
+        legend_nodes.append({"category": "other categories", "key": None, "colour": OTHER_COLOUR})
+    kinds_shown = {d["kind"] for d in edge_data.values()}
+    legend_edges = [
+        {"kind": kind, "colour": colour, "dashes": dashes, "head": head, "text": text}
+        for kind, (colour, dashes, head, text) in EDGE_STYLE.items()
+        if kind in kinds_shown or kind in ("increase", "decrease", "negated")
     ]
     filters = {
         "document": sorted({a.document for e in edges for a in e.assertions}),
@@ -323,15 +399,17 @@ def graph_view(
             key=lambda x: x[1],
         ),
     }
-    options = {
-        "physics": {
-            "enabled": not layout,
-            "stabilization": {"enabled": True, "iterations": 300},
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 160},
+    big = len(node_ids) > 300
+    options: dict[str, Any] = {
+        "physics": {"enabled": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big},
+        "edges": {
+            "smooth": {"enabled": True, "type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.45},
+            "scaling": {"label": {"drawThreshold": LAYOUT["edgeFontSize"] * LAYOUT["edgeLabelZoom"]}},
+            "color": {"opacity": 0.55 if dense else 1.0},
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": layout},
-        "edges": {"smooth": {"enabled": not layout, "type": "dynamic"}},
-        "layout": {"improvedLayout": not layout and len(node_ids) < 150},
+        "nodes": {"scaling": {"label": {"drawThreshold": 5}}},
+        "layout": {"improvedLayout": False},
     }
     payload = {
         "nodes": net.nodes,
@@ -339,38 +417,125 @@ def graph_view(
         "options": options,
         "nodeData": node_data,
         "edgeData": edge_data,
-        "legend": legend,
+        "legend": legend_nodes,
+        "legendEdges": legend_edges,
+        "hedgedDashes": HEDGED_DASHES,
+        "layers": [title for _, title, _ in LAYERS],
+        "layout": LAYOUT,
         "filters": filters,
         "focused": bool(highlight),
         "title": title,
-        "explanation": explanation.text(limit=5) if explanation is not None else None,
+        "explanation": _explanation_panel(explanation) if explanation is not None else None,
     }
     page = (
-        _template().replace("__TITLE__", html.escape(title))
+        _template()
+        .replace("__TITLE__", html.escape(title))
         .replace("__VIS__", _vis_js())
         .replace("__DATA__", _json_for_html(payload))
     )
     return GraphView(page, title, len(node_ids), len(edges) + len(onto_steps))
 
 
-def _short(label: str, n: int = 32) -> str:
-    return label if len(label) <= n else label[: n - 1] + "…"
+def _ontology_key(step) -> str:
+    return f"ontology:{step.subject}>{step.object}"
 
 
-def _layered_positions(node_ids: list[str], graph) -> dict[str, tuple[float, float]]:
-    """Columns by category (source → condition), rows by name: instant and deterministic."""
-    columns: dict[int, list[str]] = {}
-    for node in node_ids:
-        column = CATEGORY_STYLE.get(graph.nodes[node].get("category") or "", OTHER_STYLE)[2]
-        columns.setdefault(column, []).append(node)
-    positions = {}
-    for column, nodes in columns.items():
-        nodes.sort(key=lambda n: graph.nodes[n].get("label", n).lower())
-        per_column = max(1, int(len(nodes) ** 0.5 / 2))  # wide columns for big categories
-        for i, node in enumerate(nodes):
-            sub, row = divmod(i, max(1, -(-len(nodes) // per_column)))
-            positions[node] = (column * 900 + sub * 160, row * 45)
-    return positions
+def _chain_roles(chains) -> tuple[set[str], set[str], dict[str, int]]:
+    """The edges of claimed chains, those only composed chains use, and each chain node's band:
+    0 when a claimed chain passes through it, 1 when only composed chains do."""
+    claimed: set[str] = set()
+    composed: set[str] = set()
+    band: dict[str, int] = {}
+    for chain in sorted(chains, key=lambda c: c.composed):  # claimed chains first
+        keys = {step.statement or _ontology_key(step) for step in chain.steps}
+        (composed if chain.composed else claimed).update(keys)
+        for step in chain.steps:
+            for node in (step.subject, step.object):
+                band.setdefault(node, 1 if chain.composed else 0)
+    return claimed, composed - claimed, band
+
+
+def _explanation_panel(explanation) -> dict[str, Any]:
+    """The explanation for the side panel: the summary per document, the contested points and the
+    chains, as plain strings (the page inserts them with ``textContent``)."""
+    answer = explanation.to_dict()
+
+    def short(a: dict[str, Any]) -> str:
+        cue = f" {a['cue']!r}" if a.get("cue") else ""
+        return f"{a['claim']} {a['document']} ({a['party']}; {a['speaker']}; {a['modality']}{cue}): {a['paraphrase']}"
+
+    def evidence(ev: dict[str, Any] | None) -> str:
+        ev = ev or {}
+        parts = [ev.get("label") or ev.get("type") or ""]
+        parts += [f"{ev[k]} {name}" for k, name in (("studies", "studies"), ("patients", "patients")) if ev.get(k)]
+        if ev.get("follow_up"):
+            parts.append(f"follow-up {ev['follow_up']}")
+        return ", ".join(p for p in parts if p)
+
+    summary = []
+    for d in answer["summary"]:
+        firmly = (
+            "claims no whole chain"
+            if d["modality"] is None
+            else f"{d['modality']}{' ' + repr(d['cue']) if d['cue'] else ''}; strongest evidence: {evidence(d['evidence'])}"
+        )
+        summary.append(
+            {
+                "document": d["document"],
+                "who": "; ".join(d["parties"]) + f" ({', '.join(d['speakers'])})",
+                "claims": " ".join(d["claims"]),
+                "about": "the source's own cells"
+                if d["specificity"] == "source"
+                else "a broader class of cells (inherited)",
+                "effects": ", ".join(f"{k} ({v})" for k, v in d["effects"].items()),
+                "firmly": firmly,
+                "chains": d["chains"],
+                "caveats": [
+                    f"{c['kind']}{' ' + repr(c['cue']) if c.get('cue') else ''}: {c['text']} ({c['claim']})"
+                    for c in d["caveats"]
+                ]
+                + [f"denies: {c['text']} ({c['claim']})" for c in d["denies"]],
+            }
+        )
+    contested = [
+        {
+            "text": point["text"],
+            "chains": point["chains"],
+            "for": [short(a) for a in point["claimed"]],
+            "against": [f"{o['text']} | {short(a)}" for o in point["opposed"] for a in o["assertions"]],
+        }
+        for point in answer["contested"]
+    ]
+    chains = [
+        {
+            "rank": chain.rank,
+            "text": chain.text(),
+            "effect": chain.effect,
+            "claimed_by": list(chain.claimed_by),
+            "composed": chain.composed,
+            "specificity": chain.specificity,
+            "edges": [step.statement or _ontology_key(step) for step in chain.steps],
+        }
+        for chain in explanation.chains
+    ]
+    return {
+        "heading": explanation.heading(),
+        "summary": summary,
+        "contested": contested,
+        "denied": [f"{d['text']} ({', '.join(a['claim'] for a in d['assertions'])})" for d in answer["denied"]],
+        "chains": chains,
+        "notes": list(answer["notes"]),
+    }
+
+
+def _text_colour(background: str) -> str:
+    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
+    return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 150 else "#1a1a1a"
+
+
+def _darker(colour: str, factor: float = 0.75) -> str:
+    r, g, b = (int(int(colour[i : i + 2], 16) * factor) for i in (1, 3, 5))
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 @cache
