@@ -30,60 +30,18 @@ from typing import Any
 
 from ..errors import InputError
 from ..project import package_file
+from .style import (
+    CATEGORY_COLOUR,
+    EDGE_STYLE,
+    HEDGED_DASHES,
+    LAYER_OF,
+    LAYERS,
+    OTHER_COLOUR,
+    darker,
+    edge_kind,
+    text_colour,
+)
 
-#: the layers of the left-to-right layout: (key, title, categories); a category in none of them
-#: goes to the last layer
-LAYERS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("source", "sources", ("CellSource",)),
-    ("cells", "cells", ("CellType", "ProductForm")),
-    ("therapy", "therapies", ("Intervention",)),
-    ("factor", "factors", ("Factor",)),
-    ("target", "targets", ("Target",)),
-    ("mechanism", "mechanisms", ("Mechanism",)),
-    ("outcome", "outcomes", ("Outcome", "Phenotype", "Risk", "Exposure")),
-    ("condition", "conditions", ("Condition", "DiseaseStage")),
-    ("other", "other terms", ()),
-]
-LAYER_OF = {category: i for i, (_, _, categories) in enumerate(LAYERS) for category in categories}
-#: category -> node colour (every node is a box with its label inside; the layer gives its column)
-CATEGORY_COLOUR: dict[str, str] = {
-    "CellSource": "#8c564b",
-    "CellType": "#1f77b4",
-    "ProductForm": "#aec7e8",
-    "Intervention": "#7f7f7f",
-    "Factor": "#2ca02c",
-    "Target": "#17becf",
-    "Mechanism": "#9467bd",
-    "Outcome": "#bcbd22",
-    "Phenotype": "#dbdb8d",
-    "Risk": "#d62728",
-    "Exposure": "#ff9896",
-    "Condition": "#ff7f0e",
-    "DiseaseStage": "#ffbb78",
-    "Property": "#9edae5",
-    "OpenQuestion": "#f7b6d2",
-}
-OTHER_COLOUR = "#c7c7c7"
-#: edge kinds -> (colour, dashes, arrow head, legend text). Colour follows the relation's effect as
-#: signalling networks draw it (INDRA, SIGNOR, Cytoscape): green arrow = increases or a positive
-#: effect, red bar head = decreases, inhibits, treats; a denial is neither: dark, long dashes, "NOT".
-#: Statements no document claims (absence of evidence, views reported as abandoned) are dotted
-#: with a circle end.
-EDGE_STYLE: dict[str, tuple[str, Any, str, str]] = {
-    "increase": ("#2e7d32", False, "arrow", "increases / positive effect"),
-    "decrease": ("#c62828", False, "bar", "decreases / inhibits / treats (bar head)"),
-    "unsigned": ("#78909c", False, "arrow", "relation without a sign (part of, used for, has property ...)"),
-    "negated": ("#212121", [10, 6], "arrow", 'NOT: a statement the document denies (dark, long dashes, label "NOT")'),
-    "not-reported": (
-        "#f9a825",
-        [1, 5],
-        "circle",
-        "no evidence: the document says none is reported (dotted, circle end; not a denial)",
-    ),
-    "superseded": ("#8d6e63", [1, 5], "circle", "superseded: a view the document reports as abandoned (dotted)"),
-    "ontology": ("#9e9e9e", [2, 4], "arrow", "ontology step (tissue → its cells, class → superclass), not a claim"),
-}
-HEDGED_DASHES = [4, 4]  # short dashes in the effect colour: every assertion hedged or a question
 #: the prefix of the edge label for a statement that only these modalities report
 UNCLAIMED_PREFIX = {"not-reported": "no evidence: ", "superseded": "superseded: ", "questioned": "asked: "}
 MAX_NODES = 5000
@@ -94,7 +52,6 @@ LAYOUT = {
     "emphasisFontSize": 13,  # edge labels of a selected chain or neighbourhood, drawn at any legible zoom
     "edgeLabelZoom": 1.36,
     "targetScale": 0.8,  # the opening zoom the page aims for: 14 * 0.8 = 11.2 px labels
-    "minScale": 0.72,  # below it a layer is collapsed rather than shrunk (10 px labels)
     "maxScale": 1.1,
     "hgap": 30,  # between layers
     "minColumn": 90,  # the narrowest and widest text column labels are wrapped to
@@ -252,10 +209,10 @@ def graph_view(
         net.add_node(
             node,
             label=label,  # wrapped by the page script to its column's width
-            color={"background": colour, "border": _darker(colour), "highlight": {"background": colour}},
+            color={"background": colour, "border": darker(colour), "highlight": {"background": colour}},
             shape="box",
             shapeProperties={"borderRadius": 4},
-            font={"size": LAYOUT["fontSize"], "color": _text_colour(colour), "face": "arial"},
+            font={"size": LAYOUT["fontSize"], "color": text_colour(colour), "face": "arial"},
             x=0,
             y=0,
         )
@@ -268,14 +225,12 @@ def graph_view(
         modalities = {a.modality for a in e.assertions}
         hedged = bool(modalities) and modalities <= {"hedged", "questioned"}
         negative = e.polarity == "negative"
-        kind = "negated" if negative else "increase" if e.sign > 0 else "decrease" if e.sign < 0 else "unsigned"
         label = ("NOT " if negative else "") + e.predicate.replace("_", " ")
         # a statement that no document claims (only reported as unevidenced, abandoned or asked)
         unclaimed = next(
             (m for m in UNCLAIMED_PREFIX if not any(onto.claims_it(x) for x in modalities) and m in modalities), None
         )
-        if unclaimed in ("not-reported", "superseded"):
-            kind = unclaimed
+        kind = edge_kind(e.sign, e.polarity, unclaimed)
         if unclaimed is not None:
             label = UNCLAIMED_PREFIX[unclaimed] + label
         colour, dashes, head, _ = EDGE_STYLE[kind]
@@ -526,16 +481,6 @@ def _explanation_panel(explanation) -> dict[str, Any]:
         "chains": chains,
         "notes": list(answer["notes"]),
     }
-
-
-def _text_colour(background: str) -> str:
-    r, g, b = (int(background[i : i + 2], 16) for i in (1, 3, 5))
-    return "#ffffff" if 0.299 * r + 0.587 * g + 0.114 * b < 150 else "#1a1a1a"
-
-
-def _darker(colour: str, factor: float = 0.75) -> str:
-    r, g, b = (int(int(colour[i : i + 2], 16) * factor) for i in (1, 3, 5))
-    return f"#{r:02x}{g:02x}{b:02x}"
 
 
 @cache
