@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("matplotlib")
 
 from msc_graph.render import figures  # noqa: E402
-from msc_graph.render.style import CATEGORY_COLOUR, EDGE_STYLE  # noqa: E402
+from msc_graph.render.style import category_style, edge_style  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -95,11 +95,11 @@ def test_explanation_chart_draws_chains_left_to_right_in_the_pages_style(kg):
     source = boxes["bone marrow"]
     cells = next(t for k, t in boxes.items() if k.startswith("mesenchymal stem cell of the bone"))
     assert source.get_position()[0] < cells.get_position()[0]  # source left of its cells
-    assert source.get_bbox_patch().get_facecolor()[:3] == pytest.approx(_rgb(CATEGORY_COLOUR["CellSource"]))
+    assert source.get_bbox_patch().get_facecolor()[:3] == pytest.approx(_rgb(category_style("CellSource")[0]))
     arrows = [p for p in ax.patches if type(p).__name__ == "FancyArrowPatch"]
     colours = {_hex(p.get_edgecolor()) for p in arrows}
-    assert EDGE_STYLE["decrease"][0] in colours  # IL-10 decreases inflammation: red
-    red = [p for p in arrows if _hex(p.get_edgecolor()) == EDGE_STYLE["decrease"][0]]
+    assert edge_style("decrease")[0] in colours  # IL-10 decreases inflammation: red
+    red = [p for p in arrows if _hex(p.get_edgecolor()) == edge_style("decrease")[0]]
     assert red and all(type(p.get_arrowstyle()).__name__ == "BracketB" for p in red)  # drawn with a bar head
 
 

@@ -84,6 +84,7 @@ def test_committed_outputs_quote_no_more_than_the_library_does(path):
             assert window not in shown, f"{path.name} repeats {document.name} at {start}"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(path):

@@ -14,7 +14,10 @@ import yaml
 from msc_graph.model import sha256_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (installed by .ci/run)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (installed by .ci/run)"),
+]
 SCREENSHOTS = Path(os.environ.get("MSC_GRAPH_TEST_OUTPUTS", tempfile.gettempdir())) / "screenshots"
 
 HOSTILE = (
@@ -201,9 +204,8 @@ WORDS = [
 
 def synthetic_kg(n_nodes: int, n_edges: int):
     """A graph of ``n_nodes`` terms in four categories, with labels of realistic length (2 to 6 words)."""
-    from test_explain import ONTO
-
     from msc_graph.graph import KnowledgeGraph
+    from msc_graph.ontology import load_ontology
     from msc_graph.projection import EvidenceItem, StatementEdge
 
     graph = nx.MultiDiGraph()
@@ -233,7 +235,7 @@ def synthetic_kg(n_nodes: int, n_edges: int):
         statements[sid] = StatementEdge(sid, s, "increases", o, 1, "positive", {}, [evidence])
         graph.add_edge(s, o, key=sid, data=statements[sid])
     graph.graph.update(conflicts={}, statements=statements)
-    kg = KnowledgeGraph(store=None, ontology=ONTO)
+    kg = KnowledgeGraph(store=None, ontology=load_ontology())
     kg._cache["network"] = graph
     return kg
 

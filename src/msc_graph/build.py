@@ -13,13 +13,14 @@ format) and is used only when that key is current.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .compile import compile_graph, conflicts
 from .corpus import Corpus
@@ -159,8 +160,14 @@ def ensure_built(
 ) -> Path:
     """The build folder, built first when it is missing or older than its inputs or this version."""
     out = Path(folder or build_dir())
-    if not build_is_current(out, ontology_directory or ontology_dir()):
-        build(out, ontology_directory=ontology_directory, corpus=corpus)
+    directory = ontology_directory or ontology_dir()
+    if build_is_current(out, directory):
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".build.lock", "w") as lock:  # one build at a time; the others wait and reuse it
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not build_is_current(out, directory):
+            build(out, ontology_directory=directory, corpus=corpus)
     return out
 
 

@@ -1,4 +1,4 @@
-"""The line-aware YAML loader of the curation files: every mapping remembers its line and the
+r"""The line-aware YAML loader of the curation files: every mapping remembers its line and the
 line of each key, so that every problem names ``file:line``.
 
 >>> data = load_text("a: 1\nb:\n  c: 2\n")
@@ -15,8 +15,6 @@ from typing import Any
 import yaml
 
 from ..errors import CurationError
-
-
 
 
 class LineDict(dict):

@@ -11,7 +11,5 @@ def sorted_ntriples(g: Any) -> str:
     return "".join(sorted(line + "\n" for line in data.splitlines() if line.strip()))
 
 
-
-
 def dump(g: Any) -> bytes:
     return sorted_ntriples(g).encode("utf-8")

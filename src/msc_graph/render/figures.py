@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from io import BytesIO
 from typing import Any, Literal
 
-from .style import CATEGORY_COLOUR, EDGE_STYLE, LAYER_OF, LAYERS, OTHER_COLOUR, edge_kind, text_colour
+from .style import category_style, edge_kind, edge_style, layers, text_colour
 
 #: modalities in the order a reader weighs them, and their colours
 MODALITY_ORDER = ["asserted", "hedged", "questioned", "negated", "not-reported", "superseded"]
@@ -210,7 +210,7 @@ def explanation_chart(explanation, ontology, *, limit: int = 6, composed: bool =
             steps.setdefault((step.subject, step.predicate, step.object), step)
             labels[step.subject], labels[step.object] = step.subject_label, step.object_label
     category = {n: getattr(ontology.terms.get(n), "category", None) for n in labels}
-    column: dict[str, int] = {n: LAYER_OF.get(category[n] or "", len(LAYERS) - 1) for n in labels}
+    column: dict[str, int] = {n: category_style(category[n])[2] for n in labels}
     order = _order(labels, column, [(s, o) for s, _, o in steps])
     used = sorted(set(column.values()))
     x_of = {layer: i for i, layer in enumerate(used)}
@@ -224,7 +224,7 @@ def explanation_chart(explanation, ontology, *, limit: int = 6, composed: bool =
             positions[node] = (x_of[layer], (rows - 1) / 2 - i + (len(nodes) - 1) / 2 - (rows - 1) / 2)
     boxes = {}
     for node, (x, y) in positions.items():
-        colour = CATEGORY_COLOUR.get(category[node] or "", OTHER_COLOUR)
+        colour = category_style(category[node])[0]
         boxes[node] = ax.text(
             x,
             y,
@@ -243,7 +243,7 @@ def explanation_chart(explanation, ontology, *, limit: int = 6, composed: bool =
             dashed = bool(modalities) and modalities <= {"hedged", "questioned"}
         else:
             kind, dashed = "ontology", True
-        colour, _, head, _ = EDGE_STYLE[kind]
+        colour, _, head, _ = edge_style(kind)
         same = column[subject] == column[obj]
         arrow = FancyArrowPatch(
             posA=positions[subject],
@@ -277,7 +277,7 @@ def explanation_chart(explanation, ontology, *, limit: int = 6, composed: bool =
             bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7},
         )
     for layer in used:
-        ax.text(x_of[layer], rows / 2 + 0.05, LAYERS[layer][1], ha="center", va="bottom", fontsize=9, weight="bold")
+        ax.text(x_of[layer], rows / 2 + 0.05, layers()[layer][1], ha="center", va="bottom", fontsize=9, weight="bold")
     ax.set_xlim(-0.7, len(used) - 0.3)
     ax.set_ylim(-rows / 2 - 0.2, rows / 2 + 0.5)
     effects = Counter(c.effect for c in chains)
@@ -300,7 +300,7 @@ def explanation_chart(explanation, ontology, *, limit: int = 6, composed: bool =
         ("increase", "--", "hedged"),
         ("ontology", "--", "ontology step"),
     ]
-    handles = [Line2D([], [], color=EDGE_STYLE[k][0], linestyle=style, label=text) for k, style, text in legend_entries]
+    handles = [Line2D([], [], color=edge_style(k)[0], linestyle=style, label=text) for k, style, text in legend_entries]
     ax.legend(handles=handles, fontsize=7, loc="lower center", bbox_to_anchor=(0.5, -0.12), ncols=5, frameon=False)
     return Chart(fig, f"{explanation.source_label} -> {explanation.condition_label}")
 

@@ -8,7 +8,7 @@ offline) and insert the heading and, with ``href`` in a title, tooltips as HTML.
 * all data travels in one ``<script type="application/json">`` block with ``<``, ``>`` and
   ``&`` escaped, and the page builds tooltips and the side panel as DOM elements with
   ``textContent``, so markup in a document or a curated file is shown as text, never run;
-* every page is laid out left to right in layers (:data:`LAYERS`: source → cells → therapies →
+* every page is laid out left to right in layers (``render/style.json``: source → cells → therapies →
   factors → targets → mechanisms → outcomes → conditions), physics off. The page script places
   the nodes from their measured label boxes, orders each layer to reduce crossings, collapses
   the least connected terms of a layer into a group node when the layer would not fit the
@@ -30,20 +30,21 @@ from typing import Any
 
 from ..errors import InputError
 from ..project import package_file
-from .style import (
-    CATEGORY_COLOUR,
-    EDGE_STYLE,
-    HEDGED_DASHES,
-    LAYER_OF,
-    LAYERS,
-    OTHER_COLOUR,
+from .style import (  # noqa: F401  (_style and the style functions are part of this module's interface)
+    _style,
+    category_colours,
+    category_style,
     darker,
     edge_kind,
+    edge_kinds,
+    edge_style,
+    hedged_dashes,
+    layers,
+    modality_style,
     text_colour,
+    unclaimed_modalities,
 )
 
-#: the prefix of the edge label for a statement that only these modalities report
-UNCLAIMED_PREFIX = {"not-reported": "no evidence: ", "superseded": "superseded: ", "questioned": "asked: "}
 MAX_NODES = 5000
 #: geometry the page script lays out with (vis-network units; 1 unit = 1 px at zoom 1)
 LAYOUT = {
@@ -190,6 +191,7 @@ def graph_view(
             "--document, --entity or --source/--condition"
         )
     onto = kg.ontology
+    unclaimed_order = unclaimed_modalities(onto)
     chains = explanation.chains if explanation is not None else []
     claimed_edges, composed_edges, band = _chain_roles(chains)
 
@@ -205,7 +207,7 @@ def graph_view(
     def add_node(node: str) -> None:
         term = onto.terms.get(node)
         label = term.label if term else (graph.nodes[node].get("label", node) if node in graph else node)
-        colour = CATEGORY_COLOUR.get(category_of(node) or "", OTHER_COLOUR)
+        colour = category_style(category_of(node))[0]
         net.add_node(
             node,
             label=label,  # wrapped by the page script to its column's width
@@ -223,19 +225,18 @@ def graph_view(
     edge_data = {}
     for e in edges:
         modalities = {a.modality for a in e.assertions}
-        hedged = bool(modalities) and modalities <= {"hedged", "questioned"}
+        hedged = bool(modalities) and all(modality_style(onto, m).get("dashed") for m in modalities)
         negative = e.polarity == "negative"
         label = ("NOT " if negative else "") + e.predicate.replace("_", " ")
         # a statement that no document claims (only reported as unevidenced, abandoned or asked)
-        unclaimed = next(
-            (m for m in UNCLAIMED_PREFIX if not any(onto.claims_it(x) for x in modalities) and m in modalities), None
-        )
+        claimed = any(onto.claims_it(x) for x in modalities)
+        unclaimed = None if claimed else next((m for m in unclaimed_order if m in modalities), None)
         kind = edge_kind(e.sign, e.polarity, unclaimed)
         if unclaimed is not None:
-            label = UNCLAIMED_PREFIX[unclaimed] + label
-        colour, dashes, head, _ = EDGE_STYLE[kind]
+            label = modality_style(onto, unclaimed)["prefix"] + label
+        colour, dashes, head, _ = edge_style(kind)
         if hedged and dashes is False:
-            dashes = HEDGED_DASHES
+            dashes = hedged_dashes()
         in_claimed = e.statement in claimed_edges
         if chains:
             width = 1 + 2 * len(e.documents) if in_claimed else 1.5
@@ -281,7 +282,7 @@ def graph_view(
         for step in chain.steps:
             if step.kind != "claim" and not step.statement:
                 onto_steps[_ontology_key(step)] = step
-    colour, dashes, head, _ = EDGE_STYLE["ontology"]
+    colour, dashes, head, _ = edge_style("ontology")
     for key, step in sorted(onto_steps.items()):
         for node in (step.subject, step.object):
             if node not in node_ids:
@@ -325,21 +326,22 @@ def graph_view(
             "definition": term.definition if term else None,
             "synonyms": list(term.synonyms) if term else [],
             "focus": node in focus_nodes,
-            "layer": LAYER_OF.get(category or "", len(LAYERS) - 1),
+            "layer": category_style(category)[2],
             "band": band.get(node, 0),
         }
     categories_shown = {category_of(n) for n in node_ids}
     legend_nodes = [
         {"category": onto.category_label(cat), "key": cat, "colour": colour}
-        for cat, colour in CATEGORY_COLOUR.items()
+        for cat, colour in category_colours().items()
         if cat in categories_shown
     ]
-    if categories_shown - set(CATEGORY_COLOUR):
-        legend_nodes.append({"category": "other categories", "key": None, "colour": OTHER_COLOUR})
+    if categories_shown - set(category_colours()):
+        legend_nodes.append({"category": "other categories", "key": None, "colour": category_style(None)[0]})
     kinds_shown = {d["kind"] for d in edge_data.values()}
     legend_edges = [
         {"kind": kind, "colour": colour, "dashes": dashes, "head": head, "text": text}
-        for kind, (colour, dashes, head, text) in EDGE_STYLE.items()
+        for kind in edge_kinds()
+        for colour, dashes, head, text in [edge_style(kind)]
         if kind in kinds_shown or kind in ("increase", "decrease", "negated")
     ]
     filters = {
@@ -374,8 +376,9 @@ def graph_view(
         "edgeData": edge_data,
         "legend": legend_nodes,
         "legendEdges": legend_edges,
-        "hedgedDashes": HEDGED_DASHES,
-        "layers": [title for _, title, _ in LAYERS],
+        "hedgedDashes": hedged_dashes(),
+        "layers": [title for _, title, _ in layers()],
+        "unclaimed": {m: {k: modality_style(onto, m).get(k, "") for k in ("prefix", "note")} for m in unclaimed_order},
         "layout": LAYOUT,
         "filters": filters,
         "focused": bool(highlight),

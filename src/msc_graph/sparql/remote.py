@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import QueryError
 from .text import bind_with_values, json_term, prefix_block, refuse_updates
 
+
 @dataclass
 class RemoteEndpoint:
     """A SPARQL 1.1 Protocol endpoint (query operation only)."""
@@ -83,5 +84,3 @@ def parse_results(raw: bytes, url: str = "the endpoint") -> dict[str, Any]:
     if not isinstance(data, dict) or ("boolean" not in data and "results" not in data):
         raise QueryError(f"{url} did not return SPARQL JSON results")
     return data
-
-
