@@ -9,10 +9,9 @@ line of each key, so that every problem names ``file:line``.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..errors import CurationError
 
@@ -24,11 +23,9 @@ class LineDict(dict):
     key_lines: dict[str, int]
 
 
-class _Loader(yaml.SafeLoader):
-    pass
+def _construct_mapping(loader: Any, node: Any, deep: bool = False) -> LineDict:
+    import yaml
 
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
@@ -42,12 +39,23 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = Fal
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+@cache
+def _loader() -> Any:
+    """A SafeLoader whose mappings are :class:`LineDict` (PyYAML is imported on first use)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return Loader
 
 
 def load_text(text: str) -> Any:
     """Parse YAML text with line numbers (mappings are :class:`LineDict`)."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    import yaml
+
+    return yaml.load(text, Loader=_loader())  # noqa: S506 - SafeLoader subclass
 
 
 def read_yaml(path: Path) -> Any:
@@ -57,11 +65,12 @@ def read_yaml(path: Path) -> Any:
     except OSError as err:
         raise CurationError(f"cannot read: {err.strerror}", where=display_path(path)) from err
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
+        return load_text(text)
+    except _marked_error() as err:
+        found: Any = err  # a yaml.MarkedYAMLError
+        mark = found.problem_mark or found.context_mark
         line = f":{mark.line + 1}" if mark else ""
-        problem = err.problem or err.context or "malformed YAML"
+        problem = found.problem or found.context or "malformed YAML"
         raise CurationError(
             f"malformed YAML: {problem}; fix the syntax at that line", where=f"{display_path(path)}{line}"
         ) from err
@@ -82,3 +91,9 @@ def location(path: Path, node: Any, key: str | None = None) -> str:
         line = node.key_lines.get(key, node.line) if key else node.line
         return f"{display_path(path)}:{line}"
     return display_path(path)
+
+
+def _marked_error() -> type[Exception]:
+    import yaml
+
+    return yaml.MarkedYAMLError

@@ -192,6 +192,7 @@ def graph_view(
         )
     onto = kg.ontology
     unclaimed_order = unclaimed_modalities(onto)
+    condition_key = onto.role_key("condition")
     chains = explanation.chains if explanation is not None else []
     claimed_edges, composed_edges, band = _chain_roles(chains)
 
@@ -261,7 +262,7 @@ def graph_view(
             "kind": kind,
             "unclaimed": unclaimed,
             "context": {k: (onto.terms[v].label if v in onto.terms else v) for k, v in e.context.items()},
-            "condition": e.context.get("condition"),
+            "condition": e.context.get(condition_key),
             "conflicts": sorted(conflicts.get(e.statement, ())),
             "highlight": e.statement in highlight,
             "chain": "claimed" if in_claimed else "composed" if e.statement in composed_edges else None,
@@ -352,7 +353,7 @@ def graph_view(
             {edge_data[e.statement]["assertions"][i]["evidence_label"] for e in edges for i in range(len(e.assertions))}
         ),
         "condition": sorted(
-            {(c, onto.terms[c].label if c in onto.terms else c) for e in edges if (c := e.context.get("condition"))},
+            {(c, onto.terms[c].label if c in onto.terms else c) for e in edges if (c := e.context.get(condition_key))},
             key=lambda x: x[1],
         ),
     }

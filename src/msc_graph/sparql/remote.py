@@ -10,9 +10,6 @@ truncated body, which is reported as a timeout, never returned as a partial answ
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +25,10 @@ class RemoteEndpoint:
     timeout: float = 60.0
 
     def request(self, sparql: str, accept: str = "application/sparql-results+json") -> bytes:
+        import urllib.error  # the HTTP client, imported when a query is sent
+        import urllib.parse
+        import urllib.request
+
         body = urllib.parse.urlencode({"query": sparql}).encode()
         req = urllib.request.Request(
             self.url,
