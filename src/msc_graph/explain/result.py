@@ -342,6 +342,12 @@ class Explanation:
     def __str__(self) -> str:
         return self.text()
 
+    def __repr__(self) -> str:  # short: notebooks store it beside the HTML view
+        return (
+            f"Explanation({self.source_label!r} -> {self.condition_label!r}: {len(self.claimed)} claimed, "
+            f"{len(self.composed)} composed chain(s))"
+        )
+
     # -------------------------------------------------------------- HTML
     def _repr_html_(self) -> str:
         e = html.escape
