@@ -18,12 +18,13 @@ import click
 
 from .build import build
 from .check import require_ok, run_check
-from .corpus import Corpus
+from .corpus import Corpus, resolve_document_name
 from .curation import coverage, load_curation
-from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError
+from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError, UnknownTermError
 from .graph import KnowledgeGraph, load
+from .model import LINE_BREAKS
 from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, load_ontology, relation_table
-from .project import corpus_dir, reference_dir
+from .project import check_output_file, check_output_folder, corpus_dir, reference_dir
 from .propose import evaluate, propose, table_rows
 from .results import Table
 from .serve import prepare_store, server_command
@@ -37,8 +38,15 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _one_line(text: str) -> str:
+    """A message as one line: line breaks (including U+2028 and the like) become spaces."""
+    return " ".join(str(text).split("\n")).translate({ord(c): " " for c in "\r" + LINE_BREAKS})
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn msc-graph errors into one line on stderr and the right exit code."""
+    """Turn every error into one line on stderr and the right exit code: 2 for bad input (the first
+    problem, with how many more there are), 1 for a failed check (its problems listed), never a
+    traceback (an unexpected one is reported as a bug; ``MSC_GRAPH_DEBUG=1`` shows it)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -46,15 +54,58 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except CheckFailed as err:
             for line in err.problems:
-                click.echo(f"  {line}", err=True)
+                click.echo(f"  {_one_line(line)}", err=True)
             _fail(str(err), err.exit_code)
         except MscGraphError as err:
-            extra = [str(p) for p in getattr(err, "problems", [])[1:]]
-            for line in extra:
-                click.echo(f"msc-graph: {line}", err=True)
-            _fail(str(err), err.exit_code)
+            more = len(getattr(err, "problems", [])[1:])
+            tail = f" (and {more} more problem{'s' if more > 1 else ''}: msc-graph validate lists them)" if more else ""
+            _fail(_one_line(str(err)) + tail, err.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except OSError as err:  # the file system refused (disk full, permissions changed while running ...)
+            if os.environ.get("MSC_GRAPH_DEBUG"):
+                raise
+            where = f"{err.filename}: " if err.filename else ""
+            _fail(_one_line(f"{where}{err.strerror or err}; check the path and the free space"), 2)
+        except Exception as err:  # noqa: BLE001 - a bug: one line, never a traceback
+            if os.environ.get("MSC_GRAPH_DEBUG"):
+                raise
+            _fail(
+                _one_line(
+                    f"internal error ({type(err).__name__}: {err}); this is a bug in msc-graph, please report it "
+                    "with the command (MSC_GRAPH_DEBUG=1 shows the traceback)"
+                ),
+                1,
+            )
 
     return wrapper
+
+
+class _Group(click.Group):
+    """The command group, with click's usage errors as one line too (``msc-graph viz: --radius: ...``)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help() if err.ctx else str(err), err=True)
+            sys.exit(2)
+        except click.UsageError as err:
+            command = err.ctx.command_path if err.ctx else "msc-graph"
+            hint = f" (see {command} --help)" if err.ctx else ""
+            click.echo(f"{command}: {_one_line(err.format_message())}{hint}", err=True)
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            click.echo(f"msc-graph: {_one_line(err.format_message())}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("msc-graph: aborted", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit as err:
+            sys.exit(err.exit_code)
 
 
 def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
@@ -99,8 +150,14 @@ def _cell(value: Any) -> str:
 
 
 def _corpus(path: str | None, *, required: bool = False) -> Corpus | None:
-
+    """The corpus: the folder given (``--corpus`` or ``$MSC_GRAPH_CORPUS``, which must exist), else
+    the default ``../shared/corpus`` when present."""
     folder = corpus_dir(path)
+    if path and (folder is None or not folder.is_dir()):
+        raise InputError(
+            f"--corpus {path}: no such folder (from --corpus or MSC_GRAPH_CORPUS); name the folder that holds "
+            "the source documents"
+        )
     if folder is None or not folder.is_dir():
         if required:
             raise EnvironmentProblem("the corpus folder is not available; pass --corpus DIR or set MSC_GRAPH_CORPUS")
@@ -117,7 +174,7 @@ corpus_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="msc-graph")
 def main() -> None:
     """msc-graph: how mesenchymal stem cell therapies are claimed to work, by whom, on what evidence."""
@@ -189,10 +246,13 @@ def entities(text: str | None, category: str | None, fmt: str) -> None:
     onto = load_ontology()
     rows = onto.search(text, category=category)
     if text and not rows:
-        suggestions = onto.suggest(text)
-        if suggestions:
-            click.echo("no term matches; did you mean " + " or ".join(suggestions) + "?", err=True)
-        sys.exit(2)
+        suggestions = onto.suggest(text, category=category)
+        hint = (
+            "; did you mean " + " or ".join(suggestions) + "?"
+            if suggestions
+            else "; try a shorter part of the name, a synonym or a CURIE (msc-graph entities lists every term)"
+        )
+        raise InputError(f"no term matches {text!r}" + (f" in category {category}" if category else "") + hint)
     print_rows(rows, ["curie", "label", "category", "synonyms"], fmt)
 
 
@@ -200,12 +260,32 @@ def entities(text: str | None, category: str | None, fmt: str) -> None:
 @corpus_option
 @handle_errors
 def validate(corpus_path: str | None) -> None:
-    """Validate the curated files only (fast): fields, terms, anchors, ids, provenance."""
-    curation, _ = load_curation(corpus=_corpus(corpus_path))
+    """Validate the curated files only (fast): fields, terms, anchors, ids, provenance. Lists every problem,
+    one line each."""
+    curation, problems = load_curation(corpus=_corpus(corpus_path), strict=False)
+    if problems:
+        for problem in problems[1:]:
+            click.echo(f"msc-graph: {_one_line(str(problem))}", err=True)
+        total = f" ({len(problems)} problems, listed above)" if len(problems) > 1 else ""
+        _fail(_one_line(str(problems[0])) + total, 2)
     click.echo(
         f"ok: {len(curation.documents)} documents, {len(curation.assertions)} assertions, "
         f"{len(curation.statements())} statements, {len(curation.skips)} skipped spans"
     )
+
+
+def _registered(name: str, registry: list[str]) -> str:
+    """A ``--document`` name resolved against the document registry (not the corpus folder, which may hold
+    documents nobody has registered)."""
+    try:
+        return resolve_document_name(name, registry)
+    except UnknownTermError as err:
+        hint = (
+            "; did you mean " + " or ".join(err.suggestions) + "?"
+            if err.suggestions
+            else "; register it in ontology/documents.yaml first"
+        )
+        raise InputError(f"--document {name}: not a document of the registry (ontology/documents.yaml){hint}") from None
 
 
 def _iter_lines(lines: Iterable[str]) -> None:
@@ -222,9 +302,9 @@ def coverage_command(document: str | None, fmt: str, corpus_path: str | None) ->
     """Per document: the share of sentences covered by a claim or a skip, and every uncovered one."""
     corpus = _corpus(corpus_path, required=True)
     curation, _ = load_curation(corpus=corpus)
+    wanted = _registered(document, list(curation.documents)) if document else None
     results = coverage(curation, corpus)
-    if document:
-        wanted = corpus.document(document).id
+    if wanted:
         results = [r for r in results if r.document == wanted]
     rows = []
     for r in results:
@@ -285,7 +365,12 @@ def propose_command(
     claim or skip covers. Every proposal must be reviewed: build refuses status: proposed.
     """
     corpus = _corpus(corpus_path, required=True)
+    if output:
+        check_output_file(output, "--output")
     if evaluate_:
+        if documents:
+            registry = list(load_curation(corpus=corpus)[0].documents)
+            documents = tuple(_registered(d, registry) for d in documents)
         if document:
             documents = (*documents, document)
         scores = evaluate(
@@ -325,7 +410,8 @@ def propose_command(
 @handle_errors
 def build_command(out_dir: str | None, corpus_path: str | None) -> None:
     """Validate the ontology and claims and write the knowledge graph (Turtle, N-Triples, RDF/XML, JSON-LD)."""
-    result = build(Path(out_dir) if out_dir else None, corpus=_corpus(corpus_path))
+    out = check_output_folder(out_dir) if out_dir else None
+    result = build(out, corpus=_corpus(corpus_path))
     click.echo(
         f"built {result.directory}: {result.triples} triples, {result.statements} statements, "
         f"{result.assertions} assertions, {result.documents} documents"
@@ -380,7 +466,8 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
 
 
 def _kg(corpus_path: str | None = None, endpoint: str | None = None) -> KnowledgeGraph:
-    return load(corpus=corpus_path, endpoint=endpoint)
+    corpus = _corpus(corpus_path)  # a --corpus that names no folder is an error, not a graph without quotes
+    return load(corpus=corpus.folder if corpus else None, endpoint=endpoint)
 
 
 endpoint_option = click.option(
@@ -557,6 +644,8 @@ def explain_command(
 @handle_errors
 def contradictions_command(within: bool, between: bool, fmt: str, corpus_path, endpoint=None) -> None:
     """Where the documents disagree (or a document disagrees with itself): both sides, with their claims."""
+    if within and between:
+        raise InputError("--within and --between exclude each other; give one of them, or neither for both kinds")
     same = True if within else False if between else None
     table = _kg(corpus_path, endpoint).contradictions(same_document=same)
     print_rows(
@@ -573,7 +662,9 @@ def contradictions_command(within: bool, between: bool, fmt: str, corpus_path, e
 @click.option("--condition", help="Condition, with --source.")
 @click.option("--document", help="Only the claims of this document.")
 @click.option("--entity", help="Only the neighbourhood of this entity.")
-@click.option("--radius", default=1, show_default=True, help="Neighbourhood radius for --entity.")
+@click.option(
+    "--radius", default=1, show_default=True, type=click.IntRange(0, 10), help="Neighbourhood radius for --entity."
+)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @corpus_option
 @handle_errors
@@ -582,6 +673,7 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     chosen = [x for x in ((source or condition), document, entity) if x]
     if len(chosen) > 1:
         raise InputError("choose one view: --source/--condition, --document or --entity")
+    check_output_file(output, "--output")
     view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)
     click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
@@ -591,8 +683,14 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise)."
 )
-@click.option("--port", default=7878, show_default=True)
-@click.option("--timeout", default=30.0, show_default=True, help="Query timeout in seconds.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=1, max=86400),
+    help="Query timeout in seconds.",
+)
 @corpus_option
 @handle_errors
 def serve_command(host: str, port: int, timeout: float, corpus_path) -> None:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .errors import AnchorError, UnknownTermError
-from .model import Anchor, sha256_text
+from .errors import AnchorError, InputError, UnknownTermError
+from .model import Anchor, sha256_text, utf8_error
 
 _ABBREVIATIONS = ("vs", "e.g", "i.e", "al", "etc", "Dr", "St", "No", "Fig", "approx")
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
@@ -56,7 +56,15 @@ class CorpusDocument:
 
     @cached_property
     def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        try:
+            raw = self.path.read_bytes()
+        except OSError as err:
+            raise InputError(f"{self.path}: cannot read the corpus document: {err.strerror}") from err
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            raise InputError(f"{self.path}:{line}: {utf8_error(raw, err)} (then re-anchor its claims)") from err
 
     @cached_property
     def sha256(self) -> str:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .build import ensure_built, read_network
 from .build import OUTPUTS as BUILD_OUTPUTS
 from .corpus import Corpus, resolve_document_name
-from .errors import QueryError, UnknownTermError
+from .errors import InputError, QueryError, UnknownTermError
 from .explain import Explanation
 from .explain import explain as explain_question
 from .explain import explain_matrix as explain_pairs
@@ -334,6 +334,8 @@ def load(
     store (explanations then fetch only the neighbourhood they need).
     """
     folder = corpus_dir(corpus)
+    if corpus is not None and (folder is None or not folder.is_dir()):
+        raise InputError(f"corpus folder {corpus} does not exist; name the folder that holds the source documents")
     corpus_obj = Corpus(folder) if folder is not None and folder.is_dir() else None
     if endpoint is not None:
         return KnowledgeGraph(

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import QueryError
+from ..errors import InputError, QueryError
 from .text import bind_with_values, json_term, prefix_block, refuse_updates
 
 @dataclass
@@ -25,6 +25,18 @@ class RemoteEndpoint:
 
     url: str
     timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        parts = urllib.parse.urlsplit(str(self.url))
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InputError(
+                f"--endpoint {self.url!r} is not an http(s) URL; give the SPARQL endpoint's full address, "
+                "e.g. http://127.0.0.1:7878/query"
+            )
+        try:
+            parts.port  # noqa: B018 - raises on a port out of range
+        except ValueError as err:
+            raise InputError(f"--endpoint {self.url!r}: {err}; give the SPARQL endpoint's full address") from None
 
     def request(self, sparql: str, accept: str = "application/sparql-results+json") -> bytes:
         body = urllib.parse.urlencode({"query": sparql}).encode()
