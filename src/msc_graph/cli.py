@@ -416,6 +416,12 @@ def build_command(out_dir: str | None, corpus_path: str | None) -> None:
         f"built {result.directory}: {result.triples} triples, {result.statements} statements, "
         f"{result.assertions} assertions, {result.documents} documents"
     )
+    if result.changed:
+        click.echo(
+            f"msc-graph: warning: {', '.join(result.changed)} changed while the build ran; the build is complete "
+            "but not marked current, so the next use builds again (or run msc-graph build)",
+            err=True,
+        )
 
 
 @main.command(name="relations")

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import ensure_built, read_network
+from .build import Release, ensure_built, open_release, read_network
 from .build import OUTPUTS as BUILD_OUTPUTS
 from .corpus import Corpus, resolve_document_name
 from .errors import InputError, QueryError, UnknownTermError
@@ -77,6 +77,7 @@ class KnowledgeGraph:
     queries_dir: Path | None = None
     endpoint: RemoteEndpoint | None = None  # when the graph lives on a SPARQL server
     store_factory: Any = field(default=None, repr=False)  # opens the store on first use
+    release: Release | None = field(default=None, repr=False)  # the build it reads, pinned
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def get_store(self) -> Any:
@@ -353,14 +354,16 @@ def load(
     if rebuild:
         ensure_built(build, ontology_directory=onto_dir, corpus=corpus_obj)
     onto = load_ontology(onto_dir)
+    release = open_release(build)  # one published build, pinned while the graph lives: never a mix of two
     kg = KnowledgeGraph(
         store=None,
         ontology=onto,
         corpus=corpus_obj,
         queries_dir=queries,
-        store_factory=lambda: open_store(build / BUILD_OUTPUTS["nt"]),
+        store_factory=lambda: open_store(release.path / BUILD_OUTPUTS["nt"]),
+        release=release,
     )
-    network = read_network(build, onto_dir, onto)
+    network = read_network(release.path, onto_dir, onto)
     if network is not None:
         kg._cache["network"] = network
     return kg

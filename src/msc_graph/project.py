@@ -78,7 +78,7 @@ def build_dir() -> Path:
     ``$MSC_GRAPH_ROOT``), else ``build/`` in the user cache (an installed wheel)."""
     env = os.environ.get("MSC_GRAPH_BUILD")
     if env:
-        return Path(env).resolve()
+        return Path(os.path.abspath(env))  # not resolved: the build folder is a link to the published build
     if is_installed():
         return cache_dir() / "build"
     return project_root() / "build"
