@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -20,7 +21,7 @@ from .build import build
 from .check import require_ok, run_check
 from .corpus import Corpus, resolve_document_name
 from .curation import coverage, load_curation
-from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError, UnknownTermError
+from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError, SourceDrift, UnknownTermError
 from .graph import KnowledgeGraph, load
 from .model import LINE_BREAKS
 from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, load_ontology, relation_table
@@ -178,6 +179,7 @@ corpus_option = click.option(
 @click.version_option(package_name="msc-graph")
 def main() -> None:
     """msc-graph: how mesenchymal stem cell therapies are claimed to work, by whom, on what evidence."""
+    warnings.simplefilter("ignore", SourceDrift)  # reported by the commands themselves, one line per document
 
 
 # ---------------------------------------------------------------------------- curation aids
@@ -471,6 +473,12 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
     click.echo("check: ok")
 
 
+def _warn_drift(kg: KnowledgeGraph) -> None:
+    """One warning per source document whose quotes were withheld because it changed since curation."""
+    for message in kg.drift.values():
+        click.echo(f"msc-graph: warning: {_one_line(message)}", err=True)
+
+
 def _kg(corpus_path: str | None = None, endpoint: str | None = None) -> KnowledgeGraph:
     corpus = _corpus(corpus_path)  # a --corpus that names no folder is an error, not a graph without quotes
     return load(corpus=corpus.folder if corpus else None, endpoint=endpoint)
@@ -501,7 +509,10 @@ def claims_command(
     subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path, endpoint=None
 ):
     """List assertions with statement, provenance, evidence and paraphrase; filter by any field."""
-    table = _kg(corpus_path, endpoint).claims(
+    kg = _kg(corpus_path, endpoint)
+    if quotes and kg.corpus is None:
+        raise EnvironmentProblem("--quotes needs the corpus folder; pass --corpus DIR or set MSC_GRAPH_CORPUS")
+    table = kg.claims(
         subject=subject,
         object=object_,
         predicate=predicate,
@@ -529,6 +540,7 @@ def claims_command(
         )
     else:
         print_rows(table.rows, table.columns, fmt)
+    _warn_drift(kg)
 
 
 @main.command(name="queries")
@@ -621,7 +633,8 @@ def explain_command(
 ):
     """How is SOURCE claimed to affect CONDITION? What each document claims, the contested points,
     then every chain step by step with its assertions (claimed chains before composed ones)."""
-    result = _kg(corpus_path, endpoint).explain(
+    kg = _kg(corpus_path, endpoint)
+    result = kg.explain(
         source,
         condition,
         stage=stage,
@@ -639,6 +652,7 @@ def explain_command(
         print_rows(table.rows, table.columns, fmt)
     else:
         click.echo(result.text(limit=limit))
+    _warn_drift(kg)
 
 
 @main.command(name="contradictions")
@@ -680,9 +694,11 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     if len(chosen) > 1:
         raise InputError("choose one view: --source/--condition, --document or --entity")
     check_output_file(output, "--output")
-    view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity, radius=radius)
+    kg = _kg(corpus_path)
+    view = kg.view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)
     click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
+    _warn_drift(kg)
 
 
 @main.command(name="serve")

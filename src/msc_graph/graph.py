@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,11 +19,11 @@ from typing import TYPE_CHECKING, Any
 from .build import Release, ensure_built, open_release, read_network
 from .build import OUTPUTS as BUILD_OUTPUTS
 from .corpus import Corpus, resolve_document_name
-from .errors import InputError, QueryError, UnknownTermError
+from .errors import InputError, QueryError, SourceDrift, UnknownTermError
 from .explain import Explanation
 from .explain import explain as explain_question
 from .explain import explain_matrix as explain_pairs
-from .model import Term
+from .model import Term, sha256_text
 from .namespaces import curie_to_iri
 from .ontology import Ontology, load_ontology
 from .project import build_dir as default_build_dir
@@ -78,6 +79,8 @@ class KnowledgeGraph:
     endpoint: RemoteEndpoint | None = None  # when the graph lives on a SPARQL server
     store_factory: Any = field(default=None, repr=False)  # opens the store on first use
     release: Release | None = field(default=None, repr=False)  # the build it reads, pinned
+    #: documents whose quotes were withheld because the source changed since curation, with the reason
+    drift: dict[str, str] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def get_store(self) -> Any:
@@ -309,11 +312,56 @@ class KnowledgeGraph:
         )
 
     def quote(self, document: str, start: int, end: int) -> str | None:
-        """The anchored text, resolved from the corpus at run time (None without a corpus)."""
+        """The anchored text, resolved from the corpus at run time and verified: None without a corpus,
+        and None when the document's SHA-256 differs from the registry's or the span's from the one
+        curated, so that drifted text is never shown as a quote. Each drifted document is reported
+        once in :attr:`drift` (and as a :class:`~msc_graph.errors.SourceDrift` warning)."""
         if self.corpus is None:
             return None
-        doc = self.corpus.document(document)
-        return doc.text[start:end]
+        registered = self._document_hashes()
+        file = document if document in registered else f"{document}.txt"
+        try:
+            doc = self.corpus.document(file)
+        except UnknownTermError:
+            self._drifted(document, f"{document} is not in the corpus folder {self.corpus.folder}")
+            return None
+        if doc.id in self.drift:
+            return None
+        if registered.get(file) != doc.sha256:
+            self._drifted(
+                doc.id,
+                f"{doc.id}: the source changed since curation (its SHA-256 is {doc.sha256[:12]}..., the registry "
+                f"says {str(registered.get(file))[:12]}...); its quotes are not shown: re-anchor its claims "
+                "(msc-graph check lists them)",
+            )
+            return None
+        text = doc.text[start:end]
+        if self._span_hashes(file).get((int(start), int(end))) != sha256_text(text):
+            self._drifted(
+                doc.id,
+                f"{doc.id}: span {start}-{end} does not match the SHA-256 curated for it; its quotes are not shown: "
+                "rebuild with the corpus (msc-graph build --corpus DIR) to have every anchor verified",
+            )
+            return None
+        return text
+
+    def _drifted(self, document: str, message: str) -> None:
+        if document not in self.drift:
+            self.drift[document] = message
+            warnings.warn(message, SourceDrift, stacklevel=3)
+
+    def _document_hashes(self) -> dict[str, str]:
+        if "document_hashes" not in self._cache:
+            rows = self.select(query_file("document-hashes"))[1]
+            self._cache["document_hashes"] = {r["file"]: r["sha256"] for r in rows}
+        return self._cache["document_hashes"]
+
+    def _span_hashes(self, file: str) -> dict[tuple[int, int], str]:
+        key = ("span_hashes", file)
+        if key not in self._cache:
+            rows = self.select(query_file("document-anchors"), {"file": file})[1]
+            self._cache[key] = {(int(r["start"]), int(r["end"])): r["span_sha256"] for r in rows}
+        return self._cache[key]
 
 
 def load(
