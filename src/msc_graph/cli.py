@@ -28,7 +28,7 @@ from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, load_ontology, r
 from .project import check_output_file, check_output_folder, corpus_dir, reference_dir
 from .propose import evaluate, propose, table_rows
 from .results import Table
-from .serve import prepare_store, server_command
+from .serve import Front, oxigraph_binary, prepare_store, serve
 from .sparql.named import bind_params, get_query, load_queries, parse_query_file
 
 FORMATS = click.Choice(["table", "json", "jsonl", "csv"])
@@ -716,11 +716,17 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
 @corpus_option
 @handle_errors
 def serve_command(host: str, port: int, timeout: float, corpus_path) -> None:
-    """Serve the knowledge graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server)."""
-    location = prepare_store(corpus=_corpus(corpus_path))
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/query  (query page: http://{host}:{port}/)", err=True)
-    command = server_command(location, host, port, timeout)
-    os.execv(command[0], command)
+    """Serve the knowledge graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server behind a guard
+    that refuses SERVICE and updates and stops any query at --timeout plus a second)."""
+    front = Front((host, port), timeout=timeout)  # the port is taken first: busy or invalid fails here
+    try:
+        location = prepare_store(corpus=_corpus(corpus_path))
+        binary = oxigraph_binary()
+    except BaseException:
+        front.server_close()
+        raise
+    click.echo(f"SPARQL endpoint: {front.url}  (query page: {front.url[: -len('query')]})", err=True)
+    serve(front, location, binary)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -32,7 +32,7 @@ from .render import GraphView, graph_view
 from .results import Table
 from .sparql.embedded import Embedded, open_store
 from .sparql.named import NamedQuery, bind_params, get_query, load_queries
-from .sparql.remote import RemoteEndpoint
+from .sparql.remote import MAX_BYTES, RemoteEndpoint
 from .sparql.statements import fetch_projection
 from .sparql.text import query_file
 
@@ -372,6 +372,7 @@ def load(
     root: str | Path | None = None,
     endpoint: str | None = None,
     timeout: float = 60.0,
+    max_bytes: int = MAX_BYTES,
 ) -> KnowledgeGraph:
     """Load the knowledge graph into the embedded Oxigraph store (no server).
 
@@ -380,7 +381,8 @@ def load(
     are resolved from anchors. ``root`` loads another project folder (a
     :class:`~msc_graph.workspace.Workspace`): its ontology, claims, queries and build.
     ``endpoint`` answers everything from a SPARQL 1.1 endpoint URL instead of the embedded
-    store (explanations then fetch only the neighbourhood they need).
+    store (explanations then fetch only the neighbourhood they need); each answer must arrive
+    whole within ``timeout`` seconds and ``max_bytes`` bytes.
     """
     folder = corpus_dir(corpus)
     if corpus is not None and (folder is None or not folder.is_dir()):
@@ -392,7 +394,7 @@ def load(
             ontology=load_ontology(),
             corpus=corpus_obj,
             queries_dir=queries_dir(),
-            endpoint=RemoteEndpoint(endpoint, timeout=timeout),
+            endpoint=RemoteEndpoint(endpoint, timeout=timeout, max_bytes=max_bytes),
         )
     if root is not None:
         root = Path(root)
