@@ -77,6 +77,7 @@ class Backend:
     generation: int = 0  # bumped on every restart
     restarts: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    idle: list[tuple[int, http.client.HTTPConnection]] = field(default_factory=list)
 
     def start(self) -> None:
         self.port = _free_port()
@@ -101,6 +102,25 @@ class Backend:
                         f"the Oxigraph server did not start on {self.location} (exit code {self.process.poll()})"
                     ) from None
                 time.sleep(0.05)
+
+    def connection(self) -> tuple[http.client.HTTPConnection, bool]:
+        """A kept-alive connection to the current server (and whether it was reused), waiting while the
+        server restarts."""
+        with self.lock:
+            while self.idle:
+                generation, connection = self.idle.pop()
+                if generation == self.generation:
+                    return connection, True
+                connection.close()
+            return http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout + MARGIN + 5), False
+
+    def release(self, connection: http.client.HTTPConnection, generation: int) -> None:
+        """Keep a connection whose answer was read to the end for the next request."""
+        with self.lock:
+            if generation == self.generation and len(self.idle) < MAX_CONCURRENT:
+                self.idle.append((generation, connection))
+                return
+        connection.close()
 
     def restart(self, generation: int) -> None:
         """Kill the server and start a new one, unless another thread already did since ``generation``."""
@@ -130,6 +150,7 @@ class Front(http.server.ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default 5 drops connections under load (each costs a 1 s SYN retry)
 
     def __init__(self, address: tuple[str, int], *, timeout: float, margin: float = MARGIN):
         self.timeout_s = timeout
@@ -256,20 +277,26 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _relay(self, method: str, body: bytes) -> None:
         front, backend = self.server, self.server.backend
         assert backend is not None
-        with backend.lock:  # waits while the server restarts
-            port, generation = backend.port, backend.generation
-        me = _Running(time.monotonic(), generation)
+        me = _Running(time.monotonic(), backend.generation)
         key = threading.get_ident()
         with front.running_lock:
             front.running[key] = me
         sent_head = False
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP | {"host"}}
+        if body:
+            headers["Content-Length"] = str(len(body))
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=front.timeout_s + front.margin + 5)
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP | {"host"}}
-            if body:
-                headers["Content-Length"] = str(len(body))
-            connection.request(method, self.path, body=body or None, headers=headers)
-            response = connection.getresponse()
+            while True:
+                connection, reused = backend.connection()
+                me.generation = backend.generation
+                try:
+                    connection.request(method, self.path, body=body or None, headers=headers)
+                    response = connection.getresponse()
+                    break
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    if not reused or me.stopped:
+                        raise  # a kept connection the server had closed is retried once, fresh
             self.send_response(response.status, response.reason)
             for name, value in response.getheaders():
                 if name.lower() not in _HOP_BY_HOP:
@@ -281,6 +308,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             sent_head = True
             if not chunked:
+                response.read()
+                backend.release(connection, me.generation)
                 return
             tail = b""
             while True:
@@ -294,6 +323,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return  # cut short: close without the last chunk, so the client sees an incomplete body
             self._chunk(tail)
             self.wfile.write(b"0\r\n\r\n")
+            if not response.will_close:
+                backend.release(connection, me.generation)
         except (OSError, http.client.HTTPException) as err:
             if os.environ.get("MSC_GRAPH_DEBUG"):
                 print("relay failed:", repr(err), flush=True)
