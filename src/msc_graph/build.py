@@ -42,7 +42,7 @@ from .corpus import Corpus
 from .errors import EnvironmentProblem, InputError
 from .io import EXPORTERS, canonical_graph, rdf_xml, sorted_ntriples
 from .ontology import Ontology, load_ontology, ontology_files, tbox_graph
-from .project import __version__, build_dir, ontology_dir
+from .project import __version__, build_dir, check_output_folder, ontology_dir
 from .projection import from_json, from_model, to_json
 
 if TYPE_CHECKING:
@@ -339,8 +339,8 @@ def build(
     """Validate, compile and publish the knowledge graph in every format (see the module docstring)."""
     directory = ontology_directory or ontology_dir()
     out = Path(out_dir or build_dir()).absolute()
+    check_output_folder(out)  # an unwritable place fails here, before the work (and writes nothing)
     _check_output(out)
-    releases_dir(out).mkdir(parents=True, exist_ok=True)  # an unwritable place fails here, before the work
     clean_releases(out)
     digest, digests = input_digests(directory)  # the inputs as read at the start
     graph, curation = compile_graph(directory, corpus=corpus)

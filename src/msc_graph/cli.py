@@ -20,7 +20,7 @@ import click
 from .build import build
 from .check import require_ok, run_check
 from .corpus import Corpus, resolve_document_name
-from .curation import coverage, load_curation
+from .curation import coverage, load_curation, registered_documents
 from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError, SourceDrift, UnknownTermError
 from .graph import KnowledgeGraph, load
 from .model import LINE_BREAKS
@@ -302,9 +302,9 @@ def _iter_lines(lines: Iterable[str]) -> None:
 @handle_errors
 def coverage_command(document: str | None, fmt: str, corpus_path: str | None) -> None:
     """Per document: the share of sentences covered by a claim or a skip, and every uncovered one."""
+    wanted = _registered(document, registered_documents()) if document else None
     corpus = _corpus(corpus_path, required=True)
     curation, _ = load_curation(corpus=corpus)
-    wanted = _registered(document, list(curation.documents)) if document else None
     results = coverage(curation, corpus)
     if wanted:
         results = [r for r in results if r.document == wanted]
@@ -371,8 +371,7 @@ def propose_command(
         check_output_file(output, "--output")
     if evaluate_:
         if documents:
-            registry = list(load_curation(corpus=corpus)[0].documents)
-            documents = tuple(_registered(d, registry) for d in documents)
+            documents = tuple(_registered(d, registered_documents()) for d in documents)
         if document:
             documents = (*documents, document)
         scores = evaluate(
@@ -509,6 +508,8 @@ def claims_command(
     subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path, endpoint=None
 ):
     """List assertions with statement, provenance, evidence and paraphrase; filter by any field."""
+    if document and not endpoint:  # checked before the graph is built or loaded
+        document = _registered(document, registered_documents())
     kg = _kg(corpus_path, endpoint)
     if quotes and kg.corpus is None:
         raise EnvironmentProblem("--quotes needs the corpus folder; pass --corpus DIR or set MSC_GRAPH_CORPUS")
@@ -694,6 +695,8 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     if len(chosen) > 1:
         raise InputError("choose one view: --source/--condition, --document or --entity")
     check_output_file(output, "--output")
+    if document:
+        document = _registered(document, registered_documents())
     kg = _kg(corpus_path)
     view = kg.view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)

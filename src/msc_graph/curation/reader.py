@@ -15,6 +15,7 @@ from typing import Any
 from ..corpus import Corpus
 from ..errors import AnchorError, CurationError, InputError, UnknownTermError
 from ..model import (
+    LINE_BREAKS,
     POLARITIES,
     SKIP_REASONS,
     Anchor,
@@ -27,18 +28,19 @@ from ..model import (
     Reference,
     Skip,
     Statement,
+    describe_character,
 )
 from ..ontology import Ontology, load_ontology
 from ..project import ontology_dir
 from .loader import display_path, location, read_yaml
 from .schema import (
-    HEX64,
-    ID_PATTERN,
     CLAIM_FIELDS,
     CLAIM_REQUIRED,
     DOCUMENT_FIELDS,
     EVIDENCE_FIELDS,
     FILE_FIELDS,
+    HEX64,
+    ID_PATTERN,
     PARTY_FIELDS,
     REFERENCE_FIELDS,
     SKIP_FIELDS,
@@ -495,8 +497,14 @@ class _FileReader:
 
         anchor = self.anchor(record["anchor"], doc=document.id, node=record, claim=claim)
         paraphrase = str(record["paraphrase"]).strip()
-        if "\n" in paraphrase:
-            self.problems.add("paraphrase must be one line", where=location(path, record, "paraphrase"), claim=claim)
+        breaks = [c for c in "\n\r" + LINE_BREAKS if c in paraphrase]
+        if breaks:
+            self.problems.add(
+                "paraphrase must be one line"
+                + (f" (it holds {describe_character(breaks[0])})" if breaks[0] not in "\n" else ""),
+                where=location(path, record, "paraphrase"),
+                claim=claim,
+            )
         conflicts = record.get("conflicts_with") or []
         if isinstance(conflicts, str):
             conflicts = [conflicts]
@@ -542,6 +550,14 @@ class _FileReader:
             conflicts_with=tuple(str(c) for c in conflicts),
             source=where,
         )
+
+
+def registered_documents(ontology_directory: Path | None = None) -> list[str]:
+    """The ids in the document registry (``documents.yaml``), read without validating the rest: what a
+    ``--document`` option is checked against before any work."""
+    data = read_yaml((ontology_directory or ontology_dir()) / "documents.yaml")
+    records = data.get("documents") if isinstance(data, dict) else None
+    return sorted(str(r["id"]) for r in records or [] if isinstance(r, dict) and isinstance(r.get("id"), str))
 
 
 def _number(value: Any) -> bool:
