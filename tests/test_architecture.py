@@ -148,9 +148,6 @@ def test_no_function_level_import_of_the_package_s_own_modules():
 
 def test_import_msc_graph_stays_light():
     heavy = ["rdflib", "networkx", "pyoxigraph", "pyvis", "pandas", "spacy", "owlready2", "pyshacl"]
-    code = (
-        "import sys, msc_graph, msc_graph.cli; "
-        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
-    )
+    code = f"import sys, msc_graph, msc_graph.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""

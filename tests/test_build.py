@@ -159,12 +159,22 @@ def test_a_denial_about_a_general_class_or_stage_meets_the_claims_it_covers(tmp_
     del claims["f002_beta"]["claims"][0]["conflicts_with"]
     other = dict(claims["f002_beta"]["claims"][0])
     claims["f002_beta"]["claims"] += [
-        dict(other, id="t002-c003", subject="MSC", context={"stage": "mild stage"},
-             anchor=anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
-             paraphrase="Fixture: a regrowth claim in mild disease."),
-        dict(other, id="t002-c004", subject="MSC", context={},
-             anchor=anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
-             paraphrase="Fixture: a regrowth claim with no stage."),
+        dict(
+            other,
+            id="t002-c003",
+            subject="MSC",
+            context={"stage": "mild stage"},
+            anchor=anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
+            paraphrase="Fixture: a regrowth claim in mild disease.",
+        ),
+        dict(
+            other,
+            id="t002-c004",
+            subject="MSC",
+            context={},
+            anchor=anchor("f002_beta", "Inflammation drives knee osteoarthritis."),
+            paraphrase="Fixture: a regrowth claim with no stage.",
+        ),
     ]
     project = make_project(tmp_path, claims)
     curation, _ = load_curation(project.ontology, corpus=Corpus(project.corpus))

@@ -9,10 +9,10 @@ from fixture_project import default_claims, make_project
 from helpers import run_cli
 from rdflib import Literal, URIRef
 
-from msc_graph.compile import compile_graph
-from msc_graph.io import canonical_graph, rdf_xml
 from msc_graph.check import check_hermit, check_shacl, copied_run, run_check
+from msc_graph.compile import compile_graph
 from msc_graph.corpus import Corpus
+from msc_graph.io import canonical_graph, rdf_xml
 from msc_graph.namespaces import ASSERTION, MSC
 from msc_graph.ontology import tbox_graph
 
@@ -108,7 +108,9 @@ def test_check_cli_red_exit_code_1(project):
 
 def _report(tmp_path, claims):
     project = make_project(tmp_path, claims)
-    return run_check(corpus=Corpus(project.corpus), reference_folder=None, hermit=False, ontology_directory=project.ontology)
+    return run_check(
+        corpus=Corpus(project.corpus), reference_folder=None, hermit=False, ontology_directory=project.ontology
+    )
 
 
 def test_a_relation_outside_its_kinds_is_rejected_with_the_relation_that_fits(tmp_path):
@@ -127,8 +129,13 @@ def test_the_fixture_claims_fit_their_relations(tmp_path):
 
 def test_a_risk_claim_about_a_therapy_class_needs_its_scope(tmp_path):
     claims = default_claims()
-    risk = dict(claims["f002_beta"]["claims"][1], id="t002-c003", subject="stem cell therapy", predicate="has_risk",
-                object="tumor formation")
+    risk = dict(
+        claims["f002_beta"]["claims"][1],
+        id="t002-c003",
+        subject="stem cell therapy",
+        predicate="has_risk",
+        object="tumor formation",
+    )
     claims["f002_beta"]["claims"].append(risk)
     problems = _report(tmp_path, claims).sections["scope"]
     assert len(problems) == 1 and "claim t002-c003" in problems[0] and "'status'" in problems[0]
@@ -160,8 +167,11 @@ def test_the_reasoner_finds_a_process_used_as_a_cell(tmp_path):
     report = run_check(corpus=None, reference_folder=None, hermit=True, ontology_directory=project.ontology)
     hermit = report.sections["hermit"]
     assert any(
-        "'inflamed cell' (msc:InflamedCell) is a material" in p and "'inflammatory response' (GO:0006954) is a process" in p
+        "'inflamed cell' (msc:InflamedCell) is a material" in p
+        and "'inflammatory response' (GO:0006954) is a process" in p
         for p in hermit
     ), hermit
-    assert any("claim t001-c001" in p and "f001_alpha.yaml:" in p and "'produces' needs it" in p for p in hermit), hermit
+    assert any("claim t001-c001" in p and "f001_alpha.yaml:" in p and "'produces' needs it" in p for p in hermit), (
+        hermit
+    )
     assert len(hermit) == 2

@@ -55,10 +55,17 @@ BAD_INPUTS = {
     "unknown field": (_set_claim(0, paraprase="x"), "unknown field 'paraprase'; did you mean 'paraphrase'?"),
     "negated but positive": (_set_claim(2, polarity="positive"), "modality 'negated' needs polarity: negative"),
     "hedged without cue": (_drop(1, "cue"), "needs its cue word"),
-    "wrong category in context": (_set_claim(0, context={"site": "IL-10"}), "expected a cell source or target structure"),
+    "negative stated as fact": (
+        _set_claim(0, polarity="negative"),
+        "modality 'asserted' does not go with polarity: negative; use one of negated, hedged, questioned, superseded",
+    ),
+    "wrong category in context": (
+        _set_claim(0, context={"site": "IL-10"}),
+        "expected a cell source or target structure",
+    ),
     "absence of evidence as a denial": (
         _set_claim(2, modality="not-reported"),
-        "modality 'not-reported' (absence of evidence) goes with polarity: positive",
+        "modality 'not-reported' needs polarity: positive",
     ),
     "superseded without cue": (_set_claim(0, modality="superseded"), "modality 'superseded' needs its cue word"),
     "unknown context key": (_set_claim(0, context={"populaton": "x"}), "unknown field 'populaton'; did you mean"),

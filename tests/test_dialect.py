@@ -5,9 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from msc_graph.sparql.text import bind_with_values
 from msc_graph.sparql.embedded import run_select
-from msc_graph.sparql.text import oxigraph_dialect, to_python
+from msc_graph.sparql.text import bind_with_values, oxigraph_dialect, to_python
 
 X = ox.NamedNode("https://example.org/x")
 
@@ -113,8 +112,8 @@ def test_the_projection_query_puts_every_optional_after_the_required_patterns():
     graph pattern that follows such a block on its own over the whole graph: the explanation's
     projection query with the context OPTIONALs before the assertion pattern took 5.9 s instead
     of 0.006 s for one tissue at 100k claims (the regression between abd738c and 3546bd3)."""
-    from msc_graph.sparql.statements import assertion_part, projection_query, statement_part
     from msc_graph.ontology import load_ontology
+    from msc_graph.sparql.statements import assertion_part, projection_query, statement_part
 
     onto = load_ontology()
     for text in (projection_query(onto), statement_part(onto), assertion_part()):

@@ -20,8 +20,8 @@ from msc_graph.explain.question import BROADER, ask, starts
 from msc_graph.explain.result import ASSERTION_KEYS, CHAIN_KEYS, STEP_KEYS, SUMMARY_KEYS, TOP_KEYS
 from msc_graph.explain.search import Scope, rank_key, search
 from msc_graph.graph import KnowledgeGraph
-from msc_graph.projection import EvidenceItem, StatementEdge
 from msc_graph.ontology import load_ontology
+from msc_graph.projection import EvidenceItem, StatementEdge
 
 ONTO = load_ontology()
 FIXTURE_CHAIN_IL10 = ["t001-c001", "t001-c002"]  # BM-MSC produces IL-10; IL-10 decreases inflammation (knee OA)

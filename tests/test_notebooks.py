@@ -23,6 +23,7 @@ def test_committed_notebook_is_stripped(path):
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip outputs before commit"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="needs ../shared/corpus")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_runs_top_to_bottom(path):

@@ -14,7 +14,10 @@ import yaml
 from msc_graph.model import sha256_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (installed by .ci/run)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (installed by .ci/run)"),
+]
 SCREENSHOTS = Path(os.environ.get("MSC_GRAPH_TEST_OUTPUTS", tempfile.gettempdir())) / "screenshots"
 
 HOSTILE = (
@@ -183,9 +186,8 @@ def test_focused_view_highlights_the_chains(kg, browser, tmp_path):
 
 
 def test_a_5000_node_graph_opens_and_becomes_interactive(browser, tmp_path):
-    from test_explain import ONTO
-
     from msc_graph.graph import KnowledgeGraph
+    from msc_graph.ontology import load_ontology
     from msc_graph.projection import EvidenceItem, StatementEdge
     from msc_graph.render import graph_view
 
@@ -225,7 +227,7 @@ def test_a_5000_node_graph_opens_and_becomes_interactive(browser, tmp_path):
         )
         graph.add_edge(s, o, key=sid, data=statements[sid])
     graph.graph.update(conflicts={}, statements=statements)
-    kg = KnowledgeGraph(store=None, ontology=ONTO)
+    kg = KnowledgeGraph(store=None, ontology=load_ontology())
     kg._cache["network"] = graph
     view = graph_view(kg)
     assert view.node_count == 5000
@@ -267,8 +269,9 @@ def test_viz_cli(project, tmp_path):
 def test_absence_of_evidence_is_drawn_apart_from_negation(browser, tmp_path, monkeypatch):
     """A statement reported only as 'none reported' is a dotted amber edge with a circle end labelled
     'no evidence', never the red bar of a denial; its panel says it is neither claimed nor denied."""
-    import msc_graph
     from fixture_project import anchor, default_claims, make_project
+
+    import msc_graph
 
     claims = default_claims()
     claims["f002_beta"]["claims"].append(

@@ -16,6 +16,8 @@ from sparql_servers import normalise, oxigraph_server
 import msc_graph
 from msc_graph.errors import QueryError
 
+pytestmark = pytest.mark.slow
+
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
@@ -106,7 +108,7 @@ def test_the_clients_timeout_bounds_a_query_with_a_clear_error():
 
 
 def test_every_named_query_gives_the_same_answer(local, remote):
-    from test_queries_real import params_for
+    from helpers import params_for
 
     for name in local.queries():
         params = params_for(local, name)

@@ -9,11 +9,11 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from msc_graph.io import sorted_ntriples
 from msc_graph.graph import KnowledgeGraph
+from msc_graph.io import sorted_ntriples
 from msc_graph.ontology import tbox_graph
-from msc_graph.sparql.vocabulary import ontology_from_store
 from msc_graph.project import queries_dir
+from msc_graph.sparql.vocabulary import ontology_from_store
 from msc_graph.synthetic import generate
 
 

@@ -11,16 +11,17 @@ from sparql_servers import normalise
 
 import msc_graph
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("virtuoso-t") is None, reason="needs virtuoso-opensource (.ci/run installs it)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("virtuoso-t") is None, reason="needs virtuoso-opensource (.ci/run installs it)"),
+]
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
 @pytest.fixture(scope="module")
 def kgs(tmp_path_factory):
-    from msc_graph.serve import virtuoso
     from msc_graph.project import build_dir
+    from msc_graph.serve import virtuoso
 
     local = msc_graph.load(corpus=CORPUS if CORPUS.is_dir() else None)  # builds when stale
     with virtuoso.running(tmp_path_factory.mktemp("virtuoso"), build_dir()) as server:
@@ -28,7 +29,7 @@ def kgs(tmp_path_factory):
 
 
 def test_every_named_query_gives_the_same_answer_on_virtuoso(kgs):
-    from test_queries_real import params_for
+    from helpers import params_for
 
     local, remote = kgs
     assert remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?a a msc:Assertion }")[1][0]["n"] == len(local.claims())

@@ -2,7 +2,7 @@
 
 >>> import msc_graph
 >>> sorted(msc_graph.__all__)[:3]
-['AnchorError', 'Assertion', 'CheckFailed']
+['Anchor', 'AnchorError', 'Assertion']
 """
 
 from .errors import (

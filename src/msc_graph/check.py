@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .compile import compile_abox
 from .corpus import Corpus
@@ -23,7 +24,7 @@ from .curation import load_curation
 from .errors import CheckFailed, CurationError
 from .io import canonical_graph, rdf_xml
 from .namespaces import BASE, curie_to_iri, iri_to_curie
-from .ontology import load_ontology, tbox_graph
+from .ontology import Ontology, load_ontology, tbox_graph
 from .project import ontology_dir
 from .reference import ReferenceTables
 
@@ -209,7 +210,9 @@ def check_relation_kinds(curation, onto) -> list[str]:
                 f"'{pred.key}' takes {_a(pred.object_kinds)} object"
             )
         fitting = onto.fitting_relations(pred.key, subject_kind, object_kind)
-        hint = f"; use {' or '.join(repr(k) for k in fitting[:3])}" if fitting else "; no relation fits: check the terms"
+        hint = (
+            f"; use {' or '.join(repr(k) for k in fitting[:3])}" if fitting else "; no relation fits: check the terms"
+        )
         problems.append(f"{a.source}: claim {a.id}: {wrong}{hint}")
     return problems
 
@@ -252,15 +255,14 @@ class KindAxioms:
     back into the term or claims.
     """
 
-    graph: object  # rdflib.Graph
+    graph: Any  # rdflib.Graph
     uses: dict[str, list[str]] = field(default_factory=dict)  # class IRI -> claims ("file:line: claim id: ...")
-    onto: object = None
+    onto: Ontology | None = None
 
     def explain(self, iri: str) -> str:
         if iri in self.uses:
-            return (
-                f"the reasoner cannot satisfy {self.uses[iri][0]}"
-                + (f" (and {len(self.uses[iri]) - 1} more claim(s) with the same use)" if len(self.uses[iri]) > 1 else "")
+            return f"the reasoner cannot satisfy {self.uses[iri][0]}" + (
+                f" (and {len(self.uses[iri]) - 1} more claim(s) with the same use)" if len(self.uses[iri]) > 1 else ""
             )
         curie = iri_to_curie(iri)
         onto = self.onto

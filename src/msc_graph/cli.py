@@ -150,7 +150,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _corpus(path: str | None, *, required: bool = False) -> Corpus | None:
+def _corpus(path: str | None) -> Corpus | None:
     """The corpus: the folder given (``--corpus`` or ``$MSC_GRAPH_CORPUS``, which must exist), else
     the default ``../shared/corpus`` when present."""
     folder = corpus_dir(path)
@@ -159,11 +159,14 @@ def _corpus(path: str | None, *, required: bool = False) -> Corpus | None:
             f"--corpus {path}: no such folder (from --corpus or MSC_GRAPH_CORPUS); name the folder that holds "
             "the source documents"
         )
-    if folder is None or not folder.is_dir():
-        if required:
-            raise EnvironmentProblem("the corpus folder is not available; pass --corpus DIR or set MSC_GRAPH_CORPUS")
-        return None
-    return Corpus(folder)
+    return Corpus(folder) if folder is not None and folder.is_dir() else None
+
+
+def _required_corpus(path: str | None) -> Corpus:
+    corpus = _corpus(path)
+    if corpus is None:
+        raise EnvironmentProblem("the corpus folder is not available; pass --corpus DIR or set MSC_GRAPH_CORPUS")
+    return corpus
 
 
 corpus_option = click.option(
@@ -193,7 +196,7 @@ def main() -> None:
 @handle_errors
 def locate(document: str, text: str, sentence: bool, corpus_path: str | None) -> None:
     """Find TEXT in DOCUMENT and print ready-to-paste anchors (start, end, sha256)."""
-    corpus = _corpus(corpus_path, required=True)
+    corpus = _required_corpus(corpus_path)
     anchors = corpus.locate(document, text)
     if not anchors:
         raise MscGraphError(f"{text!r} does not occur in {corpus.document(document).id}")
@@ -215,7 +218,7 @@ def locate(document: str, text: str, sentence: bool, corpus_path: str | None) ->
 @handle_errors
 def anchor(document: str, start: int, end: int, corpus_path: str | None) -> None:
     """Print the anchor of DOCUMENT[START:END] and the span it covers."""
-    corpus = _corpus(corpus_path, required=True)
+    corpus = _required_corpus(corpus_path)
     a = corpus.anchor(document, start, end)
     click.echo(f"anchor: {{start: {a.start}, end: {a.end}, sha256: {a.sha256}}}")
     click.echo(f"# {corpus.quote(a)!r}")
@@ -228,7 +231,7 @@ def anchor(document: str, start: int, end: int, corpus_path: str | None) -> None
 @handle_errors
 def sentences(document: str, fmt: str, corpus_path: str | None) -> None:
     """List the sentences of DOCUMENT with their offsets (what coverage counts)."""
-    corpus = _corpus(corpus_path, required=True)
+    corpus = _required_corpus(corpus_path)
     doc = corpus.document(document)
     rows = [{"n": i, "start": s, "end": e, "text": doc.text[s:e]} for i, (s, e) in enumerate(doc.sentences, 1)]
     if fmt == "table":
@@ -303,12 +306,12 @@ def _iter_lines(lines: Iterable[str]) -> None:
 def coverage_command(document: str | None, fmt: str, corpus_path: str | None) -> None:
     """Per document: the share of sentences covered by a claim or a skip, and every uncovered one."""
     wanted = _registered(document, registered_documents()) if document else None
-    corpus = _corpus(corpus_path, required=True)
+    corpus = _required_corpus(corpus_path)
     curation, _ = load_curation(corpus=corpus)
     results = coverage(curation, corpus)
     if wanted:
         results = [r for r in results if r.document == wanted]
-    rows = []
+    rows: list[dict[str, Any]] = []
     for r in results:
         text = corpus.document(r.document).text
         rows.append(
@@ -324,14 +327,14 @@ def coverage_command(document: str | None, fmt: str, corpus_path: str | None) ->
         print_rows(rows, ["document", "sentences", "covered", "share"], fmt)
     else:
         print_rows(
-            [{**r, "share": f"{100 * r['share']:.1f}%", "uncovered": len(r["uncovered"])} for r in rows],
+            [{**row, "share": f"{100 * row['share']:.1f}%", "uncovered": len(row["uncovered"])} for row in rows],
             ["document", "sentences", "covered", "uncovered", "share"],
             "table",
         )
-        for r in rows:
-            for u in r["uncovered"]:
-                click.echo(f"uncovered {r['document']} {u['start']}-{u['end']}: {u['text']}")
-    if any(r["uncovered"] for r in rows):
+        for row in rows:
+            for u in row["uncovered"]:
+                click.echo(f"uncovered {row['document']} {u['start']}-{u['end']}: {u['text']}")
+    if any(row["uncovered"] for row in rows):
         sys.exit(1)
 
 
@@ -366,7 +369,7 @@ def propose_command(
     Without --all-sentences, a curated document gets proposals only for the sentences that no
     claim or skip covers. Every proposal must be reviewed: build refuses status: proposed.
     """
-    corpus = _corpus(corpus_path, required=True)
+    corpus = _required_corpus(corpus_path)
     if output:
         check_output_file(output, "--output")
     if evaluate_:
@@ -379,8 +382,11 @@ def propose_command(
         )
         if fmt == "table":
             rows = table_rows(scores)
-            print_rows(rows, ["document", "curated", "proposed", "subject", "object", "relation", "claim",
-                              "polarity", "modality"], "table")
+            print_rows(
+                rows,
+                ["document", "curated", "proposed", "subject", "object", "relation", "claim", "polarity", "modality"],
+                "table",
+            )
             click.echo("(precision / recall, %; polarity: the negative class; modality: the non-asserted ones)")
         else:
             print_rows([s.to_dict() for s in scores], ["document", "proposals", "curated", "aligned"], fmt)
@@ -494,11 +500,8 @@ endpoint_option = click.option(
 @click.option("--predicate", help="Claim relation (e.g. produces, decreases).")
 @click.option("--document", help="Document id, file name or number (e.g. 003).")
 @click.option("--party", help="Credited party (substring of its label, e.g. 'Kong').")
-@click.option(
-    "--speaker",
-    help="Speaker kind (clinic-marketing, medical-tourism-site, health-information, review-summary, reader-comment, news-report).",
-)
-@click.option("--modality", type=click.Choice(["asserted", "hedged", "negated", "questioned", "not-reported", "superseded"]))
+@click.option("--speaker", help="Speaker kind, as in the claim files (an msc:SpeakerKind key of the ontology).")
+@click.option("--modality", help="Modality, as in the claim files (an msc:Modality key of the ontology).")
 @click.option("--quotes", is_flag=True, help="Add the anchored text (needs the corpus).")
 @click.option("--format", "fmt", type=FORMATS, default="table")
 @corpus_option

@@ -66,12 +66,14 @@ def conflicts(curation: Curation, onto: Ontology) -> set[tuple[str, str]]:
                     pairs.add(tuple(sorted((a.id, b.id))))  # type: ignore[arg-type]
     pairs |= general_denials(statements.values(), onto)
     by_claim = {a.id: a for a in curation.assertions}
-    for a in curation.assertions:
-        for other in a.conflicts_with:
-            if other not in by_claim or not (onto.claims_it(a.modality) and onto.claims_it(by_claim[other].modality)):
+    for assertion in curation.assertions:
+        for other in assertion.conflicts_with:
+            mine, theirs = assertion, by_claim.get(other)
+            if theirs is None or not (onto.claims_it(mine.modality) and onto.claims_it(theirs.modality)):
                 continue
-            if by_claim[other].statement.id != a.statement.id:
-                pairs.add(tuple(sorted((a.statement.id, by_claim[other].statement.id))))  # type: ignore[arg-type]
+            if theirs.statement.id != mine.statement.id:
+                low, high = sorted((mine.statement.id, theirs.statement.id))
+                pairs.add((low, high))
     return pairs
 
 
@@ -127,8 +129,8 @@ def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-    MSC, OA, DOCUMENT, PARTY, REFERENCE, STATEMENT, SKIP = (
-        ns.MSC, ns.OA, ns.DOCUMENT, ns.PARTY, ns.REFERENCE, ns.STATEMENT, ns.SKIP
+    MSC, DOCUMENT, PARTY, REFERENCE, STATEMENT, SKIP = (
+        ns.MSC, ns.DOCUMENT, ns.PARTY, ns.REFERENCE, ns.STATEMENT, ns.SKIP
     )  # fmt: skip
     g = Graph()
     for doc in curation.documents.values():

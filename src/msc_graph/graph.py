@@ -16,8 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .build import Release, ensure_built, open_release, read_network
 from .build import OUTPUTS as BUILD_OUTPUTS
+from .build import Release, ensure_built, open_release, read_network
 from .corpus import Corpus, resolve_document_name
 from .errors import InputError, QueryError, SourceDrift, UnknownTermError
 from .explain import Explanation
@@ -187,7 +187,7 @@ class KnowledgeGraph:
                 continue
             rows.append(self._claim_row(row, with_quotes))
         if party and not rows:
-            parties = sorted({r.get("party_label") for r in table.rows if r.get("party_label")})
+            parties = sorted({str(r["party_label"]) for r in table.rows if r.get("party_label")})
             close = difflib.get_close_matches(party, parties, n=3, cutoff=0.3)
             if close:
                 raise UnknownTermError("party", party, [repr(c) for c in close])

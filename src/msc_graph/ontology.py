@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+from . import namespaces
 from .errors import EnvironmentProblem, InputError, UnknownTermError
 from .model import ContextKey, Predicate, Term, bad_character, describe_character, utf8_error
-from . import namespaces
 from .namespaces import BASE, iri_to_curie, is_curie
 from .project import __version__, cache_dir, ontology_dir
 
@@ -54,6 +55,11 @@ class Ontology:
     #: modality key -> stance ("affirms", "denies" or "none") and firmness (higher is firmer)
     stance: dict[str, str] = field(default_factory=dict)
     strength: dict[str, int] = field(default_factory=dict)
+    #: the curation rules of modalities: the polarity a claim must have or cannot have, and the
+    #: modalities that need no cue word (``msc:requiredPolarity``, ``msc:excludedPolarity``, ``msc:cueRequired``)
+    required_polarity: dict[str, str] = field(default_factory=dict)
+    excluded_polarity: dict[str, str] = field(default_factory=dict)
+    cue_free: set[str] = field(default_factory=set)
     #: the explanation rules (annotations in msc.ttl): step relation key -> the sign a chain composes
     #: for it (0: unsigned, the effect is not stated), caveat relations, and the categories a chain
     #: may pass through, start from and be asked about
@@ -90,6 +96,7 @@ class Ontology:
             level = sorted({p for c in level if c in self.terms for p in self.terms[c].parents} - seen)
             seen.update(level)
         return None, None
+
     #: upper kinds by key (``material`` -> ``BFO:0000040`` ...); pairwise disjoint in the TBox
     kinds: dict[str, str] = field(default_factory=dict)
     #: the upper kind of each category's terms, and of terms that state their own (``msc:upperKind``)
@@ -109,11 +116,13 @@ class Ontology:
         """Relation keys whose kinds fit a subject and object of these kinds: the relation's own
         alternatives first, then other relations with the same effect sign."""
         pred = self.predicates[predicate]
-        out = [k for k in pred.alternatives if k in self.predicates and self.predicates[k].fits(subject_kind, object_kind)]
+        out = [
+            k for k in pred.alternatives if k in self.predicates and self.predicates[k].fits(subject_kind, object_kind)
+        ]
         for key, other in sorted(self.predicates.items()):
-            if key not in out and key != predicate and other.sign == pred.sign and not other.literal:
-                if other.fits(subject_kind, object_kind) and (other.subject_kinds or other.object_kinds):
-                    out.append(key)
+            same_sign = key not in out and key != predicate and other.sign == pred.sign and not other.literal
+            if same_sign and other.fits(subject_kind, object_kind) and (other.subject_kinds or other.object_kinds):
+                out.append(key)
         return out
 
     @property
@@ -277,8 +286,15 @@ class Ontology:
                 continue
             if text and not any(normalise(text) in normalise(n) for n in (term.label, *term.synonyms, term.curie)):
                 continue
-            rows.append({"curie": term.curie, "label": term.label, "category": term.category,
-                         "synonyms": list(term.synonyms), "parents": list(term.parents)})
+            rows.append(
+                {
+                    "curie": term.curie,
+                    "label": term.label,
+                    "category": term.category,
+                    "synonyms": list(term.synonyms),
+                    "parents": list(term.parents),
+                }
+            )
         return rows
 
     def in_category(self, category: str) -> list[Term]:
@@ -327,9 +343,9 @@ def _parse_turtle(path: Path):  # -> rdflib.Graph
     try:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except Exception as err:  # rdflib raises several types for syntax errors
-        line = getattr(err, "lines", None)
+        lines = getattr(err, "lines", None)
         reason = getattr(err, "_why", None) or (str(err).strip().splitlines() or [type(err).__name__])[0]
-        at = f":{line + 1}" if isinstance(line, int) else ""
+        at = f":{lines + 1}" if isinstance(lines, int) else ""
         raise InputError(f"{path}{at}: cannot parse Turtle: {reason}; fix the syntax there") from err
     for s, p, o in graph:
         for node in (s, p, o):
@@ -406,7 +422,7 @@ def _require_tbox(directory: Path) -> None:
 
 
 #: bump when the cached term index changes shape (the cache is also keyed by the package version)
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _MEMORY: dict[tuple[Path, str], Ontology] = {}
 
 
@@ -462,6 +478,9 @@ def _write_cache(key: str, onto: Ontology) -> None:
         "context": [asdict(k) for k in onto.context.values()],
         "stance": onto.stance,
         "strength": onto.strength,
+        "required_polarity": onto.required_polarity,
+        "excluded_polarity": onto.excluded_polarity,
+        "cue_free": sorted(onto.cue_free),
         "chain_signs": onto.chain_signs,
         "caveat_relations": sorted(onto.caveat_relations),
         "passable": sorted(onto.passable),
@@ -497,10 +516,7 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
                 t["curie"]: Term(**{**t, "synonyms": tuple(t["synonyms"]), "parents": tuple(t["parents"])})
                 for t in data["terms"]
             },
-            predicates={
-                p["key"]: Predicate(**{k: tuple(v) if isinstance(v, list) else v for k, v in p.items()})
-                for p in data["predicates"]
-            },
+            predicates={p["key"]: _predicate(p) for p in data["predicates"]},
             values=data["values"],
             categories=data["categories"],
             evidence_rank=data["evidence_rank"],
@@ -512,6 +528,9 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
             context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
             stance=data["stance"],
             strength=data["strength"],
+            required_polarity=data["required_polarity"],
+            excluded_polarity=data["excluded_polarity"],
+            cue_free=set(data["cue_free"]),
             chain_signs=data["chain_signs"],
             caveat_relations=set(data["caveat_relations"]),
             passable=set(data["passable"]),
@@ -526,6 +545,11 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
         return None
 
 
+def _predicate(record: dict[str, Any]) -> Predicate:
+    fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in record.items()}
+    return Predicate(**fields)
+
+
 def _parse(directory: Path) -> Ontology:
     """Read the TBox files with rdflib into an :class:`Ontology`."""
     graph = tbox_graph(directory)
@@ -538,9 +562,7 @@ def _parse(directory: Path) -> Ontology:
     for cat in graph.subjects(RDFS.subClassOf, MSC.Category):
         categories[str(cat)[len(BASE) :]] = str(graph.value(cat, RDFS.label))
 
-    valence_keys = {
-        str(i): str(graph.value(i, MSC.curationKey)) for i in graph.subjects(RDF.type, MSC.Valence)
-    }
+    valence_keys = {str(i): str(graph.value(i, MSC.curationKey)) for i in graph.subjects(RDF.type, MSC.Valence)}
     terms: dict[str, Term] = {}
     problems: list[str] = []
     for subject, value in graph.subject_objects(MSC.valence):
@@ -591,7 +613,9 @@ def _parse(directory: Path) -> Ontology:
     term_kinds: dict[str, str] = {}
     for node, kind in graph.subject_objects(MSC.upperKind):
         if str(kind) not in kind_keys:
-            problems.append(f"{iri_to_curie(str(node))} has upper kind {iri_to_curie(str(kind))}, which has no msc:kindKey")
+            problems.append(
+                f"{iri_to_curie(str(node))} has upper kind {iri_to_curie(str(kind))}, which has no msc:kindKey"
+            )
         elif str(node)[len(BASE) :] in categories:
             category_kinds[str(node)[len(BASE) :]] = kind_keys[str(kind)]
         else:
@@ -650,10 +674,21 @@ def _parse(directory: Path) -> Ontology:
         )
     stance: dict[str, str] = {}
     strength: dict[str, int] = {}
+    polarity_keys = {iri: key for key, iri in values["Polarity"].items()}
+    required: dict[str, str] = {}
+    excluded: dict[str, str] = {}
+    cue_free: set[str] = set()
     for key, iri in values["Modality"].items():
         node = URIRef(iri)
         stance[key] = str(graph.value(node, MSC.stance) or "none")
         strength[key] = int(graph.value(node, MSC.strength) or 0)
+        for prop, target in ((MSC.requiredPolarity, required), (MSC.excludedPolarity, excluded)):
+            polarity = graph.value(node, prop)
+            if polarity is not None:
+                target[key] = polarity_keys.get(str(polarity), iri_to_curie(str(polarity)))
+        cue = graph.value(node, MSC.cueRequired)
+        if cue is not None and not cue.toPython():
+            cue_free.add(key)
     chain_signs, caveats = {}, set()
     for pred in predicates.values():
         node = URIRef(pred.iri)
@@ -681,6 +716,9 @@ def _parse(directory: Path) -> Ontology:
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
         stance=stance,
         strength=strength,
+        required_polarity=dict(sorted(required.items())),
+        excluded_polarity=dict(sorted(excluded.items())),
+        cue_free=cue_free,
         chain_signs=dict(sorted(chain_signs.items())),
         caveat_relations=caveats,
         passable=roles["chainPassable"],
@@ -691,7 +729,6 @@ def _parse(directory: Path) -> Ontology:
         category_kinds=dict(sorted(category_kinds.items())),
         term_kinds=dict(sorted(term_kinds.items())),
     )
-    return onto
 
 
 def _true(value) -> bool:

@@ -106,9 +106,7 @@ def from_model(curation: Curation, onto: Ontology, conflicts: Iterable[tuple[str
     return _graph(edges, onto, both)
 
 
-def from_rows(
-    rows: list[dict[str, Any]], onto: Ontology, conflicts: Iterable[tuple[str, str]] = ()
-) -> nx.MultiDiGraph:
+def from_rows(rows: list[dict[str, Any]], onto: Ontology, conflicts: Iterable[tuple[str, str]] = ()) -> nx.MultiDiGraph:
     """The projection of rows of the projection query (``sparql/queries/projection.rq``: one row
     per statement and assertion, IRIs as CURIEs), with the conflicting statement id pairs."""
     keys = {v: k for k, v in onto.values["SpeakerKind"].items()}

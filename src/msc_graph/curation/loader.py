@@ -1,4 +1,4 @@
-"""The line-aware YAML loader of the curation files: every mapping remembers its line and the
+r"""The line-aware YAML loader of the curation files: every mapping remembers its line and the
 line of each key, so that every problem names ``file:line``.
 
 >>> data = load_text("a: 1\nb:\n  c: 2\n")
@@ -37,7 +37,8 @@ class _Loader(yaml.SafeLoader):
 
     def compose_document(self) -> Any:
         node = super().compose_document()
-        _check_expansion(node)
+        if node is not None:
+            _check_expansion(node)
         return node
 
 
@@ -114,16 +115,16 @@ def read_yaml(path: Path) -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise CurationError(utf8_error(raw, err), where=f"{where}:{line}") from err
+        at = raw[: err.start].count(b"\n") + 1
+        raise CurationError(utf8_error(raw, err), where=f"{where}:{at}") from err
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     except yaml.reader.ReaderError as err:  # a character YAML does not allow in a file
-        line = text[: err.position].count("\n") + 1
+        at = text[: err.position].count("\n") + 1
         raise CurationError(
             f"{describe_character(chr(err.character))} is not allowed in a YAML file; delete it "
             "(or write it as an escape inside double quotes if it is meant)",
-            where=f"{where}:{line}",
+            where=f"{where}:{at}",
         ) from err
     except _TooBig as err:
         raise CurationError(

@@ -415,21 +415,23 @@ class _FileReader:
                 where=location(path, record, "modality"),
                 claim=claim,
             )
-        if modality == "negated" and polarity != "negative":
-            self.problems.add("modality 'negated' needs polarity: negative", where=where, claim=claim)
-        if polarity == "negative" and modality == "asserted":
+        required = self.onto.required_polarity.get(str(modality))
+        if required is not None and polarity != required:
+            self.problems.add(f"modality {modality!r} needs polarity: {required}", where=where, claim=claim)
+        if self.onto.excluded_polarity.get(str(modality)) == polarity:
+            fitting = [
+                m
+                for m in modalities
+                if self.onto.excluded_polarity.get(m) != polarity
+                and self.onto.required_polarity.get(m, polarity) == polarity
+            ]
             self.problems.add(
-                "a negative statement is 'negated' (or 'hedged'/'questioned'), not 'asserted'", where=where, claim=claim
-            )
-        if modality == "not-reported" and polarity != "positive":
-            self.problems.add(
-                "modality 'not-reported' (absence of evidence) goes with polarity: positive; the statement is "
-                "the relation of which no evidence is reported",
+                f"modality {modality!r} does not go with polarity: {polarity}; use one of {', '.join(fitting)}",
                 where=where,
                 claim=claim,
             )
         cue = record.get("cue")
-        if modality != "asserted" and modality in modalities and not cue:
+        if modality in modalities and modality not in self.onto.cue_free and not cue:
             self.problems.add(f"modality {modality!r} needs its cue word (cue: ...)", where=where, claim=claim)
 
         context_record = record.get("context") or {}
@@ -522,15 +524,15 @@ class _FileReader:
                 claim=claim,
             )
 
-        if len(self.problems.problems) > before or None in (subject, predicate, anchor, evidence):
+        if len(self.problems.problems) > before or subject is None or predicate is None:
             return None
-        if predicate is not None and not predicate.literal and obj is None:
+        if anchor is None or evidence is None or (not predicate.literal and obj is None):
             return None
         statement = Statement(
             subject=subject,
             predicate=predicate.key,
             object=obj,
-            object_value=value,  # type: ignore[arg-type,union-attr]
+            object_value=value,
             polarity=polarity,
             context=Context.of(context_values, self.onto.context_order),
         )
@@ -538,11 +540,11 @@ class _FileReader:
             id=str(cid),
             statement=statement,
             document=document.id,
-            anchor=anchor,  # type: ignore[arg-type]
+            anchor=anchor,
             modality=str(modality),
             party=f"{document.id}/{party_key}",
             speaker=speaker,
-            evidence=evidence,  # type: ignore[arg-type]
+            evidence=evidence,
             paraphrase=paraphrase,
             cue=None if cue is None else str(cue),
             reference=None if reference is None else f"{document.id}/{reference}",
@@ -607,7 +609,8 @@ def load_curation(
         skips.extend(s)
 
     ids: dict[str, str] = {}
-    for item in [*assertions, *skips]:
+    items: list[Assertion | Skip] = [*assertions, *skips]
+    for item in items:
         if item.id in ids:
             problems.add(
                 f"duplicate id {item.id!r} (first at {ids[item.id]}); ids must be unique across all files",
@@ -618,25 +621,29 @@ def load_curation(
     # the same document claiming the same statement from the same span, credited to the same party and
     # reference with the same modality and evidence, is one assertion however it is paraphrased
     verbatim: dict[tuple[Any, ...], Assertion] = {}
-    for a in assertions:
-        key = (a.statement.id, a.document, a.anchor.start, a.anchor.end, a.party, a.reference, a.modality, a.cue,
-               a.speaker, a.evidence)  # fmt: skip
-        first = verbatim.setdefault(key, a)
-        if first is not a:
+    for one in assertions:
+        same = (one.statement.id, one.document, one.anchor.start, one.anchor.end, one.party, one.reference,
+                one.modality, one.cue, one.speaker, one.evidence)  # fmt: skip
+        earlier = verbatim.setdefault(same, one)
+        if earlier is not one:
             problems.add(
-                f"repeats claim {first.id} (at {first.source}): the same statement from the same span of "
-                f"{a.document}, party, reference, modality and evidence is one assertion, not two; delete one "
+                f"repeats claim {earlier.id} (at {earlier.source}): the same statement from the same span of "
+                f"{one.document}, party, reference, modality and evidence is one assertion, not two; delete one "
                 "(or encode what differs)",
-                where=a.source or "",
-                claim=a.id,
+                where=one.source or "",
+                claim=one.id,
             )
-    claim_ids = {a.id for a in assertions}
-    for a in assertions:
-        for other in a.conflicts_with:
+    claim_ids = {one.id for one in assertions}
+    for assertion in assertions:
+        for other in assertion.conflicts_with:
             if other not in claim_ids and other not in problems.seen_ids:
                 close = difflib.get_close_matches(other, sorted(claim_ids), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
-                problems.add(f"conflicts_with names unknown claim {other!r}{hint}", where=a.source or "", claim=a.id)
+                problems.add(
+                    f"conflicts_with names unknown claim {other!r}{hint}",
+                    where=assertion.source or "",
+                    claim=assertion.id,
+                )
     curation = Curation(documents, parties, references, tuple(assertions), tuple(skips))
     if strict and problems.problems:
         first = problems.problems[0]

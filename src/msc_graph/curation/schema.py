@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-
 CLAIM_FIELDS = {
     "id",
     "subject",

@@ -242,7 +242,7 @@ class BoundedAccess:
         cache = self.kg._cache.setdefault("bounded_light", {})
         wanted = sorted(i for i in ends if i not in cache)
         onto = self.rules.onto
-        keys = [k for k in ("condition", "stage", "donor") if k in onto.context]
+        keys: list[str] = [k for k in ("condition", "stage", "donor") if k in onto.context]
         head = fill(query_file("light-statements"), **context_parts(onto, keys))
         body = query_file("light-assertions")
         files = self._files()

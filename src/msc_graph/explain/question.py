@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError, UnknownTermError
 from ..model import Term
-from ..projection import StatementEdge
 from ..ontology import Ontology, normalise
+from ..projection import StatementEdge
 
 #: how a chain's end relates to the condition asked about
 EXACT, NARROWER, BROADER = "the condition", "a narrower condition", "a broader condition"

@@ -22,8 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..projection import EvidenceItem, StatementEdge
 from ..ontology import Ontology
+from ..projection import EvidenceItem, StatementEdge
 
 BENEFICIAL, HARMFUL, NOT_STATED = "beneficial", "harmful", "not stated"
 #: the values a chain's effect takes (the JSON contract)

@@ -25,5 +25,3 @@ def canonical_graph(g: Any) -> Any:  # rdflib.Graph -> rdflib.Graph
     for triple in sorted(to_canonical_graph(g), key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3())):
         out.add(triple)
     return out
-
-

@@ -23,5 +23,3 @@ def dump(g: Any) -> bytes:
 
     out = {"@context": context, "@graph": sorted((canon(n) for n in nodes), key=lambda n: n.get("@id", ""))}
     return (json.dumps(out, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
-
-

@@ -15,7 +15,5 @@ def sorted_ntriples(g: Any) -> str:
     return "".join(sorted(line + "\n" for line in data.split("\n") if line.strip()))
 
 
-
-
 def dump(g: Any) -> bytes:
     return sorted_ntriples(g).encode("utf-8")

@@ -197,8 +197,9 @@ def _choose_relation(cue: RelationCue, subject: Mention, obj: Mention, annot: An
                 continue
         kinds = (onto.kind_of(s.curie), onto.kind_of(o.curie))
         if not onto.predicates[key].fits(*kinds):
-            fitting = [k for k in onto.predicates[key].alternatives if k in onto.predicates
-                       and onto.predicates[k].fits(*kinds)]
+            fitting = [
+                k for k in onto.predicates[key].alternatives if k in onto.predicates and onto.predicates[k].fits(*kinds)
+            ]
             if not fitting:
                 continue
             key = fitting[0]
@@ -318,8 +319,9 @@ class SentenceDrafter:
             objects = self._objects(sent, participants, cue, limit)
             if not objects:
                 continue
-            subject, how = self._subject(sent, [m for m in participants if m.category not in NOT_A_SUBJECT], cue.i,
-                                         bounds)
+            subject, how = self._subject(
+                sent, [m for m in participants if m.category not in NOT_A_SUBJECT], cue.i, bounds
+            )
             if subject is None:
                 continue
             for obj in objects:
@@ -370,10 +372,9 @@ class SentenceDrafter:
 def _context(sent: Sentence, draft: Draft, onto: Ontology) -> dict[str, Mention]:
     """Context slots from the sentence's other mentions whose category a context key takes."""
     by_category: dict[str, str] = {}
-    for key in onto.context_order:
-        spec = onto.context[key]
-        for category in spec.categories:
-            by_category.setdefault(category, key)
+    for context_key in onto.context_order:
+        for category in onto.context[context_key].categories:
+            by_category.setdefault(category, context_key)
     out: dict[str, Mention] = {}
     used = {(draft.subject.start, draft.subject.end), (draft.object.start, draft.object.end)}
     for m in sent.mentions:

@@ -29,32 +29,40 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import EnvironmentProblem, InputError
+from ..ontology import Ontology
 from ..project import package_file
 
-#: category -> (colour, vis-network shape, column in the layered layout)
-CATEGORY_STYLE: dict[str, tuple[str, str, int]] = {
-    "CellSource": ("#8c564b", "box", 0),
-    "CellType": ("#1f77b4", "ellipse", 1),
-    "Intervention": ("#7f7f7f", "box", 1),
-    "ProductForm": ("#c7c7c7", "box", 1),
-    "Factor": ("#2ca02c", "diamond", 2),
-    "Mechanism": ("#9467bd", "dot", 3),
-    "Target": ("#17becf", "triangle", 4),
-    "Outcome": ("#bcbd22", "star", 5),
-    "Phenotype": ("#dbdb8d", "star", 5),
-    "Risk": ("#d62728", "triangleDown", 5),
-    "Condition": ("#ff7f0e", "hexagon", 6),
-}
-OTHER_STYLE = ("#aaaaaa", "square", 6)
 POSITIVE, NEGATIVE, UNSIGNED = "#2e7d32", "#c62828", "#546e7a"
-#: statements no document claims: absence of evidence ("none reported") and views reported as abandoned;
-#: drawn dotted with a circle end, never like a denial (red, bar end)
-NO_EVIDENCE, SUPERSEDED = "#f9a825", "#8d6e63"
-#: the prefix of the edge label for a statement that only these modalities report
-UNCLAIMED_PREFIX = {"not-reported": "no evidence: ", "superseded": "superseded: ", "questioned": "asked: "}
 MAX_NODES = 5000
 PHYSICS_LIMIT = 300  # above this, a precomputed layout and no physics
+
+
+@cache
+def _style() -> dict[str, Any]:
+    """How the page draws categories and modalities (``render/style.json``, package data)."""
+    data: dict[str, Any] = json.loads(package_file("render", "style.json").read_text(encoding="utf-8"))
+    return data
+
+
+def category_style(category: str | None) -> tuple[str, str, int]:
+    """(colour, vis-network shape, column in the layered layout) of a category."""
+    style = _style()
+    found = style["categories"].get(category or "", style["other_category"])
+    return found["colour"], found["shape"], found["column"]
+
+
+def unclaimed_modalities(onto: Ontology) -> list[str]:
+    """The modalities whose assertions claim nothing (``msc:stance`` "none"), in the page's order."""
+    styled = [m for m in _style()["modalities"] if m in onto.stance]
+    return [m for m in [*styled, *sorted(set(onto.stance) - set(styled))] if not onto.claims_it(m)]
+
+
+def modality_style(onto: Ontology, modality: str) -> dict[str, Any]:
+    """How statements that only this modality reports are drawn; the prefix defaults to its label."""
+    style = dict(_style()["modalities"].get(modality, {}))
+    style.setdefault("prefix", f"{modality}: ")
+    return style
 
 
 def _json_for_html(data: Any) -> str:
@@ -183,13 +191,14 @@ def graph_view(
             "--document, --entity or --source/--condition"
         )
     onto = kg.ontology
+    unclaimed_order = unclaimed_modalities(onto)
     layout = len(node_ids) > PHYSICS_LIMIT
     positions = _layered_positions(node_ids, graph) if layout else {}
 
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     for node in node_ids:
         data = graph.nodes[node]
-        colour, shape, _ = CATEGORY_STYLE.get(data.get("category") or "", OTHER_STYLE)
+        colour, shape, _ = category_style(data.get("category"))
         extra = {"x": positions[node][0], "y": positions[node][1], "physics": False} if layout else {}
         inside = shape in ("box", "ellipse")  # the label is drawn inside these shapes
         net.add_node(
@@ -205,20 +214,22 @@ def graph_view(
     edge_data = {}
     for e in edges:
         modalities = {a.modality for a in e.assertions}
-        hedged = bool(modalities) and modalities <= {"hedged", "questioned"}
+        hedged = bool(modalities) and all(modality_style(onto, m).get("dashed") for m in modalities)
         negative = e.polarity == "negative"
         colour = NEGATIVE if negative else POSITIVE if e.sign != 0 else UNSIGNED
         width = 1 + 2 * len(e.documents)
         arrows = {"to": {"enabled": True, "type": "bar" if negative else "arrow"}}
         label = ("NOT " if negative else "") + e.predicate.replace("_", " ")
         # a statement that no document claims (only reported as unevidenced, abandoned or asked)
-        unclaimed = next(
-            (m for m in UNCLAIMED_PREFIX if not any(onto.claims_it(x) for x in modalities) and m in modalities), None
-        )
+        claimed = any(onto.claims_it(x) for x in modalities)
+        unclaimed = None if claimed else next((m for m in unclaimed_order if m in modalities), None)
+        dotted = False
         if unclaimed is not None:
-            colour = {"not-reported": NO_EVIDENCE, "superseded": SUPERSEDED}.get(unclaimed, colour)
-            arrows = {"to": {"enabled": True, "type": "circle"}} if unclaimed != "questioned" else arrows
-            label = UNCLAIMED_PREFIX[unclaimed] + label
+            style = modality_style(onto, unclaimed)
+            colour = style.get("colour", colour)
+            arrows = {"to": {"enabled": True, "type": style["end"]}} if "end" in style else arrows
+            label = style["prefix"] + label
+            dotted = bool(style.get("dotted"))
         net.add_edge(
             e.subject,
             e.object,
@@ -226,7 +237,7 @@ def graph_view(
             label=label,
             color=colour,
             width=width,
-            dashes=[1, 5] if unclaimed in ("not-reported", "superseded") else hedged,
+            dashes=[1, 5] if dotted else hedged,
             arrows=arrows,
             font={"size": 11, "align": "middle"},
         )
@@ -262,7 +273,7 @@ def graph_view(
             if node not in node_ids:
                 node_ids.append(node)
                 term = onto.terms.get(node)
-                colour, shape, _ = CATEGORY_STYLE.get(term.category if term else "", OTHER_STYLE)
+                colour, shape, _ = category_style(term.category if term else None)
                 inside = shape in ("box", "ellipse")
                 net.add_node(
                     node,
@@ -314,8 +325,9 @@ def graph_view(
     }
     legend = [
         {"category": onto.category_label(cat), "key": cat, "colour": colour, "shape": shape}
-        for cat, (colour, shape, _) in CATEGORY_STYLE.items()
+        for cat in _style()["categories"]
         if cat in categories_shown
+        for colour, shape, _ in [category_style(cat)]
     ]
     filters = {
         "document": sorted({a.document for e in edges for a in e.assertions}),
@@ -350,6 +362,7 @@ def graph_view(
         "focused": bool(highlight),
         "title": title,
         "explanation": explanation.text(limit=5) if explanation is not None else None,
+        "unclaimed": {m: {k: modality_style(onto, m).get(k, "") for k in ("prefix", "note")} for m in unclaimed_order},
     }
     page = render_page(title, _json_for_html(payload))
     return GraphView(page, title, len(node_ids), len(edges) + len(onto_steps))
@@ -399,9 +412,9 @@ def _layered_positions(node_ids: list[str], graph) -> dict[str, tuple[float, flo
     """Columns by category (source → condition), rows by name: instant and deterministic."""
     columns: dict[int, list[str]] = {}
     for node in node_ids:
-        column = CATEGORY_STYLE.get(graph.nodes[node].get("category") or "", OTHER_STYLE)[2]
+        column = category_style(graph.nodes[node].get("category"))[2]
         columns.setdefault(column, []).append(node)
-    positions = {}
+    positions: dict[str, tuple[float, float]] = {}
     for column, nodes in columns.items():
         nodes.sort(key=lambda n: graph.nodes[n].get("label", n).lower())
         per_column = max(1, int(len(nodes) ** 0.5 / 2))  # wide columns for big categories
@@ -419,10 +432,12 @@ def _template() -> str:
 
 
 def _vis_js() -> str:
-    """vis-network, from the file the pyvis wheel bundles (pyvis is pinned to the release that
-    bundles this version)."""
+    """vis-network, from the file the pyvis wheel bundles (``templates/lib/vis-*/``; pyvis is
+    bounded to the 0.3 series, which bundles vis-network 9.1.2)."""
     import pyvis
 
-    path = Path(pyvis.__file__).parent / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js"
-    text = path.read_text(encoding="utf-8")
+    found = sorted((Path(pyvis.__file__).parent / "templates" / "lib").glob("vis-*/vis-network.min.js"))
+    if not found:
+        raise EnvironmentProblem("the installed pyvis bundles no vis-network file; install pyvis>=0.3.2,<0.4")
+    text = found[-1].read_text(encoding="utf-8")
     return text.replace("</script", "<\\/script")

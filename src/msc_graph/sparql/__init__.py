@@ -10,4 +10,13 @@ from .embedded import Embedded, open_store, run_select
 from .named import NamedQuery, bind_params, get_query, load_queries
 from .remote import RemoteEndpoint
 
-__all__ = ["Embedded", "NamedQuery", "RemoteEndpoint", "bind_params", "get_query", "load_queries", "open_store", "run_select"]
+__all__ = [
+    "Embedded",
+    "NamedQuery",
+    "RemoteEndpoint",
+    "bind_params",
+    "get_query",
+    "load_queries",
+    "open_store",
+    "run_select",
+]

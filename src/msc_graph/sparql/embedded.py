@@ -43,7 +43,9 @@ class Embedded:
         return run_select(self.store, sparql, bindings)
 
 
-def run_select(store: Any, sparql: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[dict[str, Any]]]:
+def run_select(
+    store: Any, sparql: str, bindings: dict[str, Any] | None = None
+) -> tuple[list[str], list[dict[str, Any]]]:
     """Run a SELECT (or ASK) on a pyoxigraph store with bound parameters; returns (columns, rows)."""
     import pyoxigraph as ox
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import QueryError, UnknownTermError
+from ..errors import EnvironmentProblem, QueryError, UnknownTermError
 from ..namespaces import BASE, PREFIXES
 from ..project import queries_dir
 
@@ -84,6 +84,8 @@ def parse_query_file(path: Path) -> NamedQuery:
 def load_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
     """The named queries of a folder (default: the project's ``queries/``), by name."""
     folder = directory or queries_dir()
+    if not folder.is_dir() or not any(folder.glob("*.rq")):
+        raise EnvironmentProblem(f"no named queries in {folder}; set MSC_GRAPH_ROOT to a project folder")
     return {q.name: q for q in (parse_query_file(p) for p in sorted(folder.glob("*.rq")))}
 
 

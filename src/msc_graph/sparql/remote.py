@@ -128,5 +128,3 @@ def parse_results(raw: bytes, url: str = "the endpoint") -> dict[str, Any]:
     if not isinstance(data, dict) or ("boolean" not in data and "results" not in data):
         raise QueryError(f"{url} did not return SPARQL JSON results")
     return data
-
-

@@ -1,4 +1,4 @@
-"""SPARQL text: refusing updates, binding parameters with a VALUES block, the Oxigraph
+r"""SPARQL text: refusing updates, binding parameters with a VALUES block, the Oxigraph
 rewrites, serialising and reading RDF terms, and the query files the package ships.
 
 Values are never pasted into a query as text: each one is serialised as a checked RDF term
@@ -283,7 +283,8 @@ def oxigraph_dialect(sparql: str) -> str:
     subqueries: list[int] = []  # depths of the groups that are subqueries
     depth = i = 0
     while i < len(sparql):
-        plain = _PLAIN.match(sparql, i).end()  # copy runs without any character of interest at once
+        run = _PLAIN.match(sparql, i)  # copy runs without any character of interest at once
+        plain = run.end() if run else i
         if plain != i:
             out.append(sparql[i:plain])
             i = plain
@@ -330,7 +331,7 @@ def json_term(term: dict[str, Any] | None) -> Any:
     """A SPARQL JSON results term as the same Python value the embedded store gives."""
     if term is None:
         return None
-    kind, value = term.get("type"), term.get("value")
+    kind, value = term.get("type"), str(term.get("value"))
     if kind == "uri":
         return iri_to_curie(value)
     if kind == "bnode":

@@ -73,7 +73,9 @@ def ontology_from_store(select: Select) -> Ontology:
                 stance[row["key"]] = str(row.get("stance") or "none")
                 strength[row["key"]] = int(row.get("strength") or 0)
         if row.get("step"):
-            chain_signs[row["key"]] = int(row["chainSign"] if row.get("chainSign") is not None else row.get("sign") or 0)
+            chain_signs[row["key"]] = int(
+                row["chainSign"] if row.get("chainSign") is not None else row.get("sign") or 0
+            )
         if row.get("caveat"):
             caveats.add(row["key"])
     context: dict[str, ContextKey] = {}
@@ -115,7 +117,9 @@ def ontology_from_store(select: Select) -> Ontology:
     for row in select(query_file("vocabulary-restrictions"))[1]:
         restrictions.setdefault(row["term"], set()).add((row["property"], row["filler"]))
     valence_keys = {curie: key for key, curie in ((k, iri_to_curie(v)) for k, v in values.get("Valence", {}).items())}
-    terms = {c: replace(t, valence=valence_keys.get(t.valence, t.valence)) if t.valence else t for c, t in terms.items()}
+    terms = {
+        c: replace(t, valence=valence_keys.get(t.valence, t.valence)) if t.valence else t for c, t in terms.items()
+    }
     return Ontology(
         terms=terms,
         predicates=predicates,
