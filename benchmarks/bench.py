@@ -69,8 +69,13 @@ def child_lines(task: str, *args: str, timeout: float) -> list[dict]:
     """Like :func:`child` for a task that prints one JSON line per step: keeps the lines printed
     before a timeout."""
     try:
-        out = subprocess.run([sys.executable, __file__, "--child", task, *args], capture_output=True, text=True,
-                             timeout=timeout, check=False).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", task, *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        ).stdout
     except subprocess.TimeoutExpired as err:
         out = err.stdout.decode() if isinstance(err.stdout, bytes) else (err.stdout or "")
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
@@ -101,8 +106,8 @@ def _synthetic_kg(location: str):
     import pyoxigraph as ox
 
     from msc_graph.graph import KnowledgeGraph
-    from msc_graph.sparql.vocabulary import ontology_from_store
     from msc_graph.project import queries_dir
+    from msc_graph.sparql.vocabulary import ontology_from_store
 
     store = ox.Store.read_only(location)
     kg = KnowledgeGraph(store=store, ontology=None, queries_dir=queries_dir())  # type: ignore[arg-type]
@@ -165,8 +170,13 @@ def task_explain(location: str) -> dict:
         result = kg.explain(source, condition, max_length=5, max_chains=50, strategy="bounded")
         times.append(time.perf_counter() - start)
         chains.append(len(result.chains))
-    return {"median_s": statistics.median(times), "max_s": max(times), "first_s": times[0], "chains": chains,
-            "peak_gb": peak_rss_gb()}
+    return {
+        "median_s": statistics.median(times),
+        "max_s": max(times),
+        "first_s": times[0],
+        "chains": chains,
+        "peak_gb": peak_rss_gb(),
+    }
 
 
 class _Bound(Exception):
@@ -187,9 +197,9 @@ def task_rdflib(nt: str, names: str, bound: str) -> dict:
 
     from msc_graph.graph import KnowledgeGraph
     from msc_graph.namespaces import PREFIXES, iri_to_curie
-    from msc_graph.sparql.vocabulary import ontology_from_store
     from msc_graph.project import queries_dir
     from msc_graph.sparql.named import bind_params, get_query
+    from msc_graph.sparql.vocabulary import ontology_from_store
 
     limit = float(bound)
 
@@ -216,18 +226,32 @@ def task_rdflib(nt: str, names: str, bound: str) -> dict:
     for name in names.split(","):
         query = get_query(name)
         bound_values = bind_params(query, params.get(name, {}), kg)
-        init = {k: (rdflib.URIRef(v.value) if isinstance(v, ox.NamedNode)
-                    else rdflib.Literal(v.value, datatype=rdflib.URIRef(v.datatype.value)))
-                for k, v in bound_values.items()}
+        init = {
+            k: (
+                rdflib.URIRef(v.value)
+                if isinstance(v, ox.NamedNode)
+                else rdflib.Literal(v.value, datatype=rdflib.URIRef(v.datatype.value))
+            )
+            for k, v in bound_values.items()
+        }
         start = time.perf_counter()
         signal.alarm(int(limit))
         try:
             result = graph.query(query.text, initNs=PREFIXES, initBindings=init)
             rows = []
             for r in result:
-                rows.append({str(var): (None if r[var] is None else iri_to_curie(str(r[var]))
-                                        if isinstance(r[var], rdflib.URIRef) else r[var].toPython())
-                             for var in result.vars})
+                rows.append(
+                    {
+                        str(var): (
+                            None
+                            if r[var] is None
+                            else iri_to_curie(str(r[var]))
+                            if isinstance(r[var], rdflib.URIRef)
+                            else r[var].toPython()
+                        )
+                        for var in result.vars
+                    }
+                )
             elapsed, finished = time.perf_counter() - start, True
         except _Bound:
             elapsed, finished, rows = limit, False, []
@@ -288,7 +312,8 @@ def miss_reasons(report: dict) -> None:
             whole = not get_query(name).params
             if "median_s" not in entry:
                 reasons[name] = f"did not finish ({entry})" + (
-                    "; a whole-graph question (no parameter): it joins every assertion or statement" if whole else "")
+                    "; a whole-graph question (no parameter): it joins every assertion or statement" if whole else ""
+                )
             elif whole:
                 reasons[name] = (
                     f"a whole-graph question (no parameter): it joins every assertion or statement; "

@@ -145,7 +145,7 @@ def chain_ending_terms(curation, onto) -> dict[str, list[str]]:
         if onto.stance.get(a.modality) != "affirms":
             continue
         term = onto.terms.get(st.object)
-        if st.context.get("condition") or (term is not None and term.category in onto.target_categories):
+        if st.context.get(onto.role_key("condition")) or (term is not None and term.category in onto.target_categories):
             ends.setdefault(st.object, []).append(a.id)
     return ends
 

@@ -88,6 +88,7 @@ _MSC_TERMS = [
     "contextKey",
     "contextOrder",
     "contextCategory",
+    "contextRole",
     "stance",
     "requiredPolarity",
     "excludedPolarity",

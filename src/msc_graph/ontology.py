@@ -52,6 +52,8 @@ class Ontology:
     restrictions: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     #: the context properties of statements, by key, in their canonical order
     context: dict[str, ContextKey] = field(default_factory=dict)
+    #: the context key that plays each role of the explanation engine (``msc:contextRole``)
+    context_roles: dict[str, str] = field(default_factory=dict)
     #: modality key -> stance ("affirms", "denies" or "none") and firmness (higher is firmer)
     stance: dict[str, str] = field(default_factory=dict)
     strength: dict[str, int] = field(default_factory=dict)
@@ -124,6 +126,11 @@ class Ontology:
             if same_sign and other.fits(subject_kind, object_kind) and (other.subject_kinds or other.object_kinds):
                 out.append(key)
         return out
+
+    def role_key(self, role: str) -> str:
+        """The context key that plays a role of the explanation engine ("condition", "stage",
+        "donor"); the role's own name when the ontology assigns it to no key."""
+        return self.context_roles.get(role, role)
 
     @property
     def context_order(self) -> list[str]:
@@ -422,7 +429,7 @@ def _require_tbox(directory: Path) -> None:
 
 
 #: bump when the cached term index changes shape (the cache is also keyed by the package version)
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _MEMORY: dict[tuple[Path, str], Ontology] = {}
 
 
@@ -476,6 +483,7 @@ def _write_cache(key: str, onto: Ontology) -> None:
         "restrictions": {k: [list(p) for p in v] for k, v in sorted(onto.restrictions.items())},
         "restriction_fillers": {k: list(v) for k, v in sorted(onto.restriction_fillers.items())},
         "context": [asdict(k) for k in onto.context.values()],
+        "context_roles": onto.context_roles,
         "stance": onto.stance,
         "strength": onto.strength,
         "required_polarity": onto.required_polarity,
@@ -526,6 +534,7 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
             restriction_fillers={k: tuple(v) for k, v in data["restriction_fillers"].items()},
             restrictions={k: tuple((p[0], p[1]) for p in v) for k, v in data["restrictions"].items()},
             context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
+            context_roles=data["context_roles"],
             stance=data["stance"],
             strength=data["strength"],
             required_polarity=data["required_polarity"],
@@ -672,6 +681,11 @@ def _parse(directory: Path) -> Ontology:
             order=int(order) if order is not None else 99,
             categories=tuple(sorted(str(c)[len(BASE) :] for c in graph.objects(prop, MSC.contextCategory))),
         )
+    context_roles = {
+        str(role): str(key)
+        for prop, role in graph.subject_objects(MSC.contextRole)
+        if (key := graph.value(prop, MSC.contextKey)) is not None
+    }
     stance: dict[str, str] = {}
     strength: dict[str, int] = {}
     polarity_keys = {iri: key for key, iri in values["Polarity"].items()}
@@ -714,6 +728,7 @@ def _parse(directory: Path) -> Ontology:
         restriction_fillers=fillers,
         restrictions=restrictions,
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
+        context_roles=dict(sorted(context_roles.items())),
         stance=stance,
         strength=strength,
         required_polarity=dict(sorted(required.items())),

@@ -9,10 +9,9 @@ line of each key, so that every problem names ``file:line``.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from ..errors import CurationError
 from ..model import bad_character, describe_character, utf8_error
@@ -31,22 +30,37 @@ class LineDict(dict):
     key_lines: dict[str, int]
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader with a bound on what aliases expand to (an alias bomb is refused before it
-    is expanded) and line numbers on every mapping."""
+class _TooBig(Exception):
+    """The YAML's aliases expand past :data:`MAX_NODES` (``mark``: where)."""
 
-    def compose_document(self) -> Any:
-        node = super().compose_document()
-        if node is not None:
-            _check_expansion(node)
-        return node
+    def __init__(self, mark: Any):
+        super().__init__("too many nodes")
+        self.mark = mark
 
 
-def _check_expansion(root: yaml.Node) -> None:
+def _construct_mapping(loader: Any, node: Any, deep: bool = False) -> LineDict:
+    import yaml
+
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+def _check_expansion(root: Any) -> None:
     """Refuse a document whose nodes, with every alias followed, exceed :data:`MAX_NODES`."""
+    import yaml
+
     sizes: dict[int, int] = {}
 
-    def size(node: yaml.Node, depth: int = 0) -> int:
+    def size(node: Any, depth: int = 0) -> int:
         known = sizes.get(id(node))
         if known is not None:
             return known
@@ -65,31 +79,28 @@ def _check_expansion(root: yaml.Node) -> None:
     size(root)
 
 
-class _TooBig(yaml.YAMLError):
-    def __init__(self, mark: yaml.Mark):
-        self.mark = mark
+@cache
+def _loader() -> Any:
+    """A SafeLoader whose mappings are :class:`LineDict` and whose aliases are bounded: an alias bomb
+    is refused before it is expanded (PyYAML is imported on first use)."""
+    import yaml
 
+    class Loader(yaml.SafeLoader):
+        def compose_document(self) -> Any:
+            node = super().compose_document()
+            if node is not None:
+                _check_expansion(node)
+            return node
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-    loader.flatten_mapping(node)
-    out = LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[str(key)] = key_node.start_mark.line + 1
-    return out
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    return Loader
 
 
 def load_text(text: str) -> Any:
     """Parse YAML text with line numbers (mappings are :class:`LineDict`)."""
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    import yaml
+
+    return yaml.load(text, Loader=_loader())  # noqa: S506 - SafeLoader subclass
 
 
 def read_yaml(path: Path) -> Any:
@@ -100,6 +111,8 @@ def read_yaml(path: Path) -> Any:
     control characters), syntax errors, aliases expanding past :data:`MAX_NODES`, and text that
     no RDF serialisation can hold (lone surrogates such as ``"\\ud800"``, escaped control characters).
     """
+    import yaml
+
     where = display_path(path)
     try:
         size = path.stat().st_size
@@ -118,7 +131,7 @@ def read_yaml(path: Path) -> Any:
         at = raw[: err.start].count(b"\n") + 1
         raise CurationError(utf8_error(raw, err), where=f"{where}:{at}") from err
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+        data = load_text(text)
     except yaml.reader.ReaderError as err:  # a character YAML does not allow in a file
         at = text[: err.position].count("\n") + 1
         raise CurationError(
@@ -144,7 +157,7 @@ def read_yaml(path: Path) -> Any:
 
 
 def _check_text(data: Any, path: Path, node: Any = None, key: Any = None) -> None:
-    """Refuse a string that RDF cannot hold (see :func:`msc_graph.text.bad_character`), naming its line."""
+    """Refuse a string that RDF cannot hold (see :func:`msc_graph.model.bad_character`), naming its line."""
     if isinstance(data, str):
         bad = bad_character(data)
         if bad is not None:

@@ -139,7 +139,7 @@ class BoundedAccess:
 
     def _context_pairs(self, conditions: list[str]) -> set[tuple[str, str]]:
         """(subject, object) of the positive statements claimed in one of these conditions' context."""
-        key = self.rules.onto.context.get("condition")
+        key = self.rules.onto.context.get(self.rules.onto.role_key("condition"))
         if key is None or not conditions:
             return set()
         query = with_values(
@@ -242,7 +242,7 @@ class BoundedAccess:
         cache = self.kg._cache.setdefault("bounded_light", {})
         wanted = sorted(i for i in ends if i not in cache)
         onto = self.rules.onto
-        keys: list[str] = [k for k in ("condition", "stage", "donor") if k in onto.context]
+        keys = [k for k in map(onto.role_key, ("condition", "stage", "donor")) if k in onto.context]
         head = fill(query_file("light-statements"), **context_parts(onto, keys))
         body = query_file("light-assertions")
         files = self._files()

@@ -192,6 +192,7 @@ def graph_view(
         )
     onto = kg.ontology
     unclaimed_order = unclaimed_modalities(onto)
+    condition_key = onto.role_key("condition")
     layout = len(node_ids) > PHYSICS_LIMIT
     positions = _layered_positions(node_ids, graph) if layout else {}
 
@@ -248,7 +249,7 @@ def graph_view(
             "polarity": e.polarity,
             "unclaimed": unclaimed,
             "context": {k: (onto.terms[v].label if v in onto.terms else v) for k, v in e.context.items()},
-            "condition": e.context.get("condition"),
+            "condition": e.context.get(condition_key),
             "conflicts": sorted(conflicts.get(e.statement, ())),
             "highlight": e.statement in highlight,
             "assertions": [
@@ -337,7 +338,7 @@ def graph_view(
             {edge_data[e.statement]["assertions"][i]["evidence_label"] for e in edges for i in range(len(e.assertions))}
         ),
         "condition": sorted(
-            {(c, onto.terms[c].label if c in onto.terms else c) for e in edges if (c := e.context.get("condition"))},
+            {(c, onto.terms[c].label if c in onto.terms else c) for e in edges if (c := e.context.get(condition_key))},
             key=lambda x: x[1],
         ),
     }

@@ -23,8 +23,6 @@ Oxigraph server cannot be told to do:
 
 from __future__ import annotations
 
-import http.client
-import http.server
 import math
 import os
 import signal
@@ -34,11 +32,21 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EnvironmentProblem, InputError, QueryError
 from ..sparql.text import refuse_service
+
+if TYPE_CHECKING:
+    import http.client
+    import http.server
+
+    _ServerBase = http.server.ThreadingHTTPServer
+    _HandlerBase = http.server.BaseHTTPRequestHandler
+else:  # the real bases are added by _classes(), so that importing this module stays light
+    _ServerBase = _HandlerBase = object
 
 #: what the Oxigraph server writes into a 200 answer when it cancels a query at its timeout
 CANCELLED = b"The SPARQL operation has been cancelled"
@@ -106,6 +114,8 @@ class Backend:
     def connection(self) -> tuple[http.client.HTTPConnection, bool]:
         """A kept-alive connection to the current server (and whether it was reused), waiting while the
         server restarts."""
+        import http.client
+
         with self.lock:
             while self.idle:
                 generation, connection = self.idle.pop()
@@ -145,8 +155,14 @@ class _Running:
     stopped: bool = False
 
 
-class Front(http.server.ThreadingHTTPServer):
-    """The public side: SPARQL protocol requests checked, relayed, timed and streamed."""
+class Front(_ServerBase):
+    """The public side: SPARQL protocol requests checked, relayed, timed and streamed (a
+    ``http.server.ThreadingHTTPServer``; the HTTP modules are imported when an endpoint starts)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if cls is Front:
+            return object.__new__(_classes()[0])
+        return object.__new__(cls)
 
     daemon_threads = True
     allow_reuse_address = True
@@ -161,7 +177,7 @@ class Front(http.server.ThreadingHTTPServer):
         self.slots = threading.BoundedSemaphore(MAX_CONCURRENT)
         self._watch = threading.Event()
         try:
-            super().__init__(address, _Handler)
+            super().__init__(address, _classes()[1])
         except OverflowError as err:
             raise InputError(f"--port {address[1]}: {err}") from None
         except OSError as err:
@@ -200,8 +216,10 @@ class Front(http.server.ThreadingHTTPServer):
             self.backend.stop()
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    server: Front
+class _Handler(_HandlerBase):
+    """Each request (a ``http.server.BaseHTTPRequestHandler``)."""
+
+    server: Any
     protocol_version = "HTTP/1.1"
     server_version = "msc-graph"
 
@@ -275,6 +293,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ relaying
     def _relay(self, method: str, body: bytes) -> None:
+        import http.client
+
         front, backend = self.server, self.server.backend
         assert backend is not None
         me = _Running(time.monotonic(), backend.generation)
@@ -357,6 +377,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 self.wfile.write(data)
         except OSError:
             pass  # the client went away
+
+
+@cache
+def _classes() -> tuple[type, type]:
+    """The server and handler classes, made on first use with the standard HTTP modules."""
+    import http.server
+
+    front = type("Front", (Front, http.server.ThreadingHTTPServer), {})
+    handler = type("Handler", (_Handler, http.server.BaseHTTPRequestHandler), {})
+    return front, handler
 
 
 def serve(front: Front, location: Path, binary: str) -> None:

@@ -16,9 +16,6 @@ import os
 import shutil
 import sys
 import time
-import urllib.parse
-import urllib.request
-from importlib import metadata
 from pathlib import Path
 
 from ..build import OUTPUTS, Release, ensure_built, open_release
@@ -32,6 +29,8 @@ from ..sparql.embedded import load_ntriples
 def oxigraph_binary() -> str:
     """The ``oxigraph`` program of the installed ``oxigraph`` wheel (beside this Python, in the
     wheel's own file list, or on PATH)."""
+    from importlib import metadata
+
     candidate = Path(sys.executable).parent / "oxigraph"
     if candidate.exists():
         return str(candidate)
@@ -52,6 +51,8 @@ def oxigraph_binary() -> str:
 def store_key(inputs_sha256: str) -> str:
     """What the on-disk store is keyed by: the build's inputs, msc-graph's version and pyoxigraph's
     (its RocksDB files are pyoxigraph's format)."""
+    from importlib import metadata
+
     try:
         engine = metadata.version("pyoxigraph")
     except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
@@ -105,6 +106,9 @@ def server_command(location: Path, host: str = "127.0.0.1", port: int = 7878, ti
 
 
 def wait_until_ready(url: str, *, seconds: float = 30) -> None:
+    import urllib.parse
+    import urllib.request
+
     deadline = time.monotonic() + seconds
     while True:
         try:

@@ -11,12 +11,8 @@ reported as an "incomplete answer", never returned as a partial one.
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +32,8 @@ class RemoteEndpoint:
     max_bytes: int = MAX_BYTES
 
     def __post_init__(self) -> None:
+        import urllib.parse
+
         parts = urllib.parse.urlsplit(str(self.url))
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise InputError(
@@ -48,6 +46,11 @@ class RemoteEndpoint:
             raise InputError(f"--endpoint {self.url!r}: {err}; give the SPARQL endpoint's full address") from None
 
     def request(self, sparql: str, accept: str = "application/sparql-results+json") -> bytes:
+        import http.client  # the HTTP client, imported when a query is sent
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         body = urllib.parse.urlencode({"query": sparql}).encode()
         req = urllib.request.Request(
             self.url,
