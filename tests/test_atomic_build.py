@@ -173,6 +173,7 @@ def test_a_build_whose_inputs_change_while_it_runs_is_reported_and_not_current(p
     assert "Edited while the build ran." in (project.build / "msc-graph.nt").read_text()
 
 
+@pytest.mark.slow
 def test_cli_builds_killed_at_any_time_never_show_readers_a_mixed_build(project):
     """Real `msc-graph build` processes killed with SIGKILL at spread-out moments while a reader keeps
     opening the published build: every read is one complete build."""

@@ -96,6 +96,7 @@ def _send(url: str, query: str, how: str) -> tuple[int, str]:
         return err.code, err.read().decode()
 
 
+@pytest.mark.slow
 def test_service_is_refused_by_the_served_endpoint_and_nothing_is_called(endpoint):
     with listener() as (port, received):
         for query in _federated(port):
@@ -108,6 +109,7 @@ def test_service_is_refused_by_the_served_endpoint_and_nothing_is_called(endpoin
     assert status == 200  # the word in a variable or a string is not a SERVICE call
 
 
+@pytest.mark.slow
 def test_service_is_refused_by_the_library_on_every_back_end(endpoint):
     with listener() as (port, received):
         for kg in (msc_graph.load(), msc_graph.load(endpoint=endpoint)):
@@ -125,6 +127,7 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_by_the_server_near_its_timeout():
     """The Oxigraph server's own --timeout-s lets this aggregate run for minutes; the front kills it at
     --timeout + 1 s. Measured: the answer (HTTP 503) comes after about 3.0 s with --timeout 2."""
