@@ -229,8 +229,10 @@ def test_the_json_contract(kg):
     json.dumps(data)  # plain data
 
 
-def test_without_the_corpus_there_is_no_quote(project):
-    kg = msc_graph.load(build_dir=project.build, corpus=project.root / "no-corpus-here", root=project.root)
+def test_without_the_corpus_there_is_no_quote(project, monkeypatch):
+    monkeypatch.setattr("msc_graph.graph.corpus_dir", lambda _: None)  # as where ../shared/corpus is absent
+    kg = msc_graph.load(build_dir=project.build, corpus=None, root=project.root)
+    assert kg.corpus is None
     step = kg.explain("bone marrow", "knee osteoarthritis").to_dict()["chains"][0]["steps"][1]
     assert tuple(step["assertions"][0]) == ASSERTION_KEYS
 

@@ -320,6 +320,56 @@ def test_absence_of_evidence_is_drawn_apart_from_negation(browser, tmp_path, mon
     assert log["errors"] == []
 
 
+def test_placeholder_text_in_the_graph_stays_text(project, browser, tmp_path, monkeypatch):
+    """A term label, a party and a paraphrase that read like the template's slots are shown as written:
+    the slots are filled in one pass, so nothing from the graph is ever filled in again."""
+    import msc_graph
+
+    slots = "__TITLE__ __CSP__ __DATA__ __VIS__"
+    terms = project.ontology / "terms.ttl"
+    text = terms.read_text(encoding="utf-8")
+    terms.write_text(text.replace('rdfs:label "interleukin-10"', f'rdfs:label "interleukin-10 {slots}"', 1))
+    claims = yaml.safe_load(project.claim_file("f001_alpha").read_text())
+    claims["parties"]["publisher"]["label"] = f"Alpha Clinic {slots}"
+    claims["claims"][0]["paraphrase"] = f"Marrow-derived MSCs are said to secrete IL-10 {slots}."
+    project.claim_file("f001_alpha").write_text(yaml.safe_dump(claims, sort_keys=False))
+    monkeypatch.setenv("MSC_GRAPH_ROOT", str(project.root))
+    kg = msc_graph.load(build_dir=project.build, corpus=project.corpus)
+    view = kg.view(entity="IL-10")
+    assert view.title == f"msc-graph: claims around interleukin-10 {slots}"
+    plain = kg.view(entity="inflammation")
+    assert len(view.html) < len(plain.html) + 20_000  # no 470 KB of script pasted into the title or data
+    page, log = open_page(browser, view.write(tmp_path / "slots.html"))
+    assert page.title() == view.title
+    assert page.inner_text("#title") == view.title
+    statement = _statement_of(kg, "t001-c001")
+    page.evaluate("id => mscGraph.showEdge(id)", statement)
+    details = page.inner_text("#details")
+    assert f"Alpha Clinic {slots}" in details and f"secrete IL-10 {slots}." in details
+    assert log["errors"] == []
+
+
+def test_the_csp_runs_only_the_pages_own_scripts(kg, browser, tmp_path):
+    """If escaping ever failed, injected script would still not run: the Content-Security-Policy names
+    the page's two scripts by hash, and everything else inline is refused."""
+    view = kg.view()
+    assert "unsafe-inline" not in view.html.split("script-src", 1)[1].split(";", 1)[0]
+    injected = view.html.replace(
+        "<body>",
+        '<body><script>window.__pwned = 7</script><img src="data:," onerror="window.__pwned = 8">'
+        '<a id="evil" href="javascript:window.__pwned = 9">x</a>',
+        1,
+    )
+    path = tmp_path / "injected.html"
+    path.write_text(injected, encoding="utf-8")
+    page, log = open_page(browser, path)  # the page's own scripts run: the graph is ready
+    assert page.evaluate(TERM_COUNT) == view.node_count
+    page.click("#evil")
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert any("Content Security Policy" in e for e in log["errors"])  # the browser refused them
+
+
 # ----------------------------------------------------------------------------- layout and legibility
 
 #: every visible node's box as vis-network draws it (label inside the box), in pixels of the canvas

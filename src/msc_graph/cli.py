@@ -9,6 +9,7 @@ import csv
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -18,16 +19,17 @@ import click
 
 from .build import build
 from .check import require_ok, run_check
-from .corpus import Corpus
-from .curation import coverage, load_curation
-from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError
+from .corpus import Corpus, resolve_document_name
+from .curation import coverage, load_curation, registered_documents
+from .errors import CheckFailed, EnvironmentProblem, InputError, MscGraphError, SourceDrift, UnknownTermError
 from .graph import KnowledgeGraph, load
 from .io import EXPORT_FORMATS
+from .model import LINE_BREAKS
 from .ontology import RELATION_TABLE_END, RELATION_TABLE_START, load_ontology, relation_table
-from .project import corpus_dir, reference_dir
+from .project import check_output_file, check_output_folder, corpus_dir, reference_dir
 from .propose import evaluate, propose, table_rows
 from .results import Table
-from .serve import prepare_store, server_command
+from .serve import Front, oxigraph_binary, prepare_store, serve
 from .sparql.named import bind_params, get_query, load_queries, parse_query_file
 
 FORMATS = click.Choice(["table", "json", "jsonl", "csv"])
@@ -42,8 +44,15 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _one_line(text: str) -> str:
+    """A message as one line: line breaks (including U+2028 and the like) become spaces."""
+    return " ".join(str(text).split("\n")).translate({ord(c): " " for c in "\r" + LINE_BREAKS})
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn msc-graph errors into one line on stderr and the right exit code."""
+    """Turn every error into one line on stderr and the right exit code: 2 for bad input (the first
+    problem, with how many more there are), 1 for a failed check (its problems listed), never a
+    traceback (an unexpected one is reported as a bug; ``MSC_GRAPH_DEBUG=1`` shows it)."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -51,15 +60,58 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except CheckFailed as err:
             for line in err.problems:
-                click.echo(f"  {line}", err=True)
+                click.echo(f"  {_one_line(line)}", err=True)
             _fail(str(err), err.exit_code)
         except MscGraphError as err:
-            extra = [str(p) for p in getattr(err, "problems", [])[1:]]
-            for line in extra:
-                click.echo(f"msc-graph: {line}", err=True)
-            _fail(str(err), err.exit_code)
+            more = len(getattr(err, "problems", [])[1:])
+            tail = f" (and {more} more problem{'s' if more > 1 else ''}: msc-graph validate lists them)" if more else ""
+            _fail(_one_line(str(err)) + tail, err.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except OSError as err:  # the file system refused (disk full, permissions changed while running ...)
+            if os.environ.get("MSC_GRAPH_DEBUG"):
+                raise
+            where = f"{err.filename}: " if err.filename else ""
+            _fail(_one_line(f"{where}{err.strerror or err}; check the path and the free space"), 2)
+        except Exception as err:  # noqa: BLE001 - a bug: one line, never a traceback
+            if os.environ.get("MSC_GRAPH_DEBUG"):
+                raise
+            _fail(
+                _one_line(
+                    f"internal error ({type(err).__name__}: {err}); this is a bug in msc-graph, please report it "
+                    "with the command (MSC_GRAPH_DEBUG=1 shows the traceback)"
+                ),
+                1,
+            )
 
     return wrapper
+
+
+class _Group(click.Group):
+    """The command group, with click's usage errors as one line too (``msc-graph viz: --radius: ...``)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            return super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.ctx.get_help() if err.ctx else str(err), err=True)
+            sys.exit(2)
+        except click.UsageError as err:
+            command = err.ctx.command_path if err.ctx else "msc-graph"
+            hint = f" (see {command} --help)" if err.ctx else ""
+            click.echo(f"{command}: {_one_line(err.format_message())}{hint}", err=True)
+            sys.exit(err.exit_code)
+        except click.ClickException as err:
+            click.echo(f"msc-graph: {_one_line(err.format_message())}", err=True)
+            sys.exit(err.exit_code)
+        except click.Abort:
+            click.echo("msc-graph: aborted", err=True)
+            sys.exit(130)
+        except click.exceptions.Exit as err:
+            sys.exit(err.exit_code)
 
 
 def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
@@ -152,8 +204,14 @@ def _cell(value: Any) -> str:
 
 
 def _corpus(path: str | None) -> Corpus | None:
-    """The corpus, when its folder is available."""
+    """The corpus: the folder given (``--corpus`` or ``$MSC_GRAPH_CORPUS``, which must exist), else
+    the default ``../shared/corpus`` when present."""
     folder = corpus_dir(path)
+    if path and (folder is None or not folder.is_dir()):
+        raise InputError(
+            f"--corpus {path}: no such folder (from --corpus or MSC_GRAPH_CORPUS); name the folder that holds "
+            "the source documents"
+        )
     return Corpus(folder) if folder is not None and folder.is_dir() else None
 
 
@@ -173,10 +231,11 @@ corpus_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="msc-graph")
 def main() -> None:
     """msc-graph: how mesenchymal stem cell therapies are claimed to work, by whom, on what evidence."""
+    warnings.simplefilter("ignore", SourceDrift)  # reported by the commands themselves, one line per document
 
 
 # ---------------------------------------------------------------------------- curation aids
@@ -245,10 +304,13 @@ def entities(text: str | None, category: str | None, fmt: str) -> None:
     onto = load_ontology()
     rows = onto.search(text, category=category)
     if text and not rows:
-        suggestions = onto.suggest(text)
-        if suggestions:
-            click.echo("no term matches; did you mean " + " or ".join(suggestions) + "?", err=True)
-        sys.exit(2)
+        suggestions = onto.suggest(text, category=category)
+        hint = (
+            "; did you mean " + " or ".join(suggestions) + "?"
+            if suggestions
+            else "; try a shorter part of the name, a synonym or a CURIE (msc-graph entities lists every term)"
+        )
+        raise InputError(f"no term matches {text!r}" + (f" in category {category}" if category else "") + hint)
     print_rows(rows, ["curie", "label", "category", "synonyms"], fmt)
 
 
@@ -256,12 +318,32 @@ def entities(text: str | None, category: str | None, fmt: str) -> None:
 @corpus_option
 @handle_errors
 def validate(corpus_path: str | None) -> None:
-    """Validate the curated files only (fast): fields, terms, anchors, ids, provenance."""
-    curation, _ = load_curation(corpus=_corpus(corpus_path))
+    """Validate the curated files only (fast): fields, terms, anchors, ids, provenance. Lists every problem,
+    one line each."""
+    curation, problems = load_curation(corpus=_corpus(corpus_path), strict=False)
+    if problems:
+        for problem in problems[1:]:
+            click.echo(f"msc-graph: {_one_line(str(problem))}", err=True)
+        total = f" ({len(problems)} problems, listed above)" if len(problems) > 1 else ""
+        _fail(_one_line(str(problems[0])) + total, 2)
     click.echo(
         f"ok: {len(curation.documents)} documents, {len(curation.assertions)} assertions, "
         f"{len(curation.statements())} statements, {len(curation.skips)} skipped spans"
     )
+
+
+def _registered(name: str, registry: list[str]) -> str:
+    """A ``--document`` name resolved against the document registry (not the corpus folder, which may hold
+    documents nobody has registered)."""
+    try:
+        return resolve_document_name(name, registry)
+    except UnknownTermError as err:
+        hint = (
+            "; did you mean " + " or ".join(err.suggestions) + "?"
+            if err.suggestions
+            else "; register it in ontology/documents.yaml first"
+        )
+        raise InputError(f"--document {name}: not a document of the registry (ontology/documents.yaml){hint}") from None
 
 
 def _iter_lines(lines: Iterable[str]) -> None:
@@ -276,11 +358,11 @@ def _iter_lines(lines: Iterable[str]) -> None:
 @handle_errors
 def coverage_command(document: str | None, fmt: str, corpus_path: str | None) -> None:
     """Per document: the share of sentences covered by a claim or a skip, and every uncovered one."""
+    wanted = _registered(document, registered_documents()) if document else None
     corpus = _required_corpus(corpus_path)
     curation, _ = load_curation(corpus=corpus)
     results = coverage(curation, corpus)
-    if document:
-        wanted = corpus.document(document).id
+    if wanted:
         results = [r for r in results if r.document == wanted]
     rows: list[dict[str, Any]] = []
     for r in results:
@@ -343,7 +425,11 @@ def propose_command(
     claim or skip covers. Every proposal must be reviewed: build refuses status: proposed.
     """
     corpus = _required_corpus(corpus_path)
+    if output:
+        check_output_file(output, "--output")
     if evaluate_:
+        if documents:
+            documents = tuple(_registered(d, registered_documents()) for d in documents)
         if document:
             documents = (*documents, document)
         scores = evaluate(
@@ -387,12 +473,19 @@ def propose_command(
 @handle_errors
 def build_command(out_dir: str | None, corpus_path: str | None, quiet: bool) -> None:
     """Validate the ontology and claims and write the knowledge graph (Turtle, N-Triples, RDF/XML, JSON-LD)."""
+    out = check_output_folder(out_dir) if out_dir else None
     with Stages(quiet) as stages:
-        result = build(Path(out_dir) if out_dir else None, corpus=_corpus(corpus_path), progress=stages)
+        result = build(out, corpus=_corpus(corpus_path), progress=stages)
     click.echo(
         f"built {result.directory}: {result.triples} triples, {result.statements} statements, "
         f"{result.assertions} assertions, {result.documents} documents"
     )
+    if result.changed:
+        click.echo(
+            f"msc-graph: warning: {', '.join(result.changed)} changed while the build ran; the build is complete "
+            "but not marked current, so the next use builds again (or run msc-graph build)",
+            err=True,
+        )
 
 
 @main.command(name="relations")
@@ -446,8 +539,15 @@ def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str 
     click.echo("check: ok")
 
 
+def _warn_drift(kg: KnowledgeGraph) -> None:
+    """One warning per source document whose quotes were withheld because it changed since curation."""
+    for message in kg.drift.values():
+        click.echo(f"msc-graph: warning: {_one_line(message)}", err=True)
+
+
 def _kg(corpus_path: str | None = None, endpoint: str | None = None) -> KnowledgeGraph:
-    return load(corpus=corpus_path, endpoint=endpoint)
+    corpus = _corpus(corpus_path)  # a --corpus that names no folder is an error, not a graph without quotes
+    return load(corpus=corpus.folder if corpus else None, endpoint=endpoint)
 
 
 endpoint_option = click.option(
@@ -472,7 +572,12 @@ def claims_command(
     subject, object_, predicate, document, party, speaker, modality, quotes, fmt, corpus_path, endpoint=None
 ):
     """List assertions with statement, provenance, evidence and paraphrase; filter by any field."""
-    table = _kg(corpus_path, endpoint).claims(
+    if document and not endpoint:  # checked before the graph is built or loaded
+        document = _registered(document, registered_documents())
+    kg = _kg(corpus_path, endpoint)
+    if quotes and kg.corpus is None:
+        raise EnvironmentProblem("--quotes needs the corpus folder; pass --corpus DIR or set MSC_GRAPH_CORPUS")
+    table = kg.claims(
         subject=subject,
         object=object_,
         predicate=predicate,
@@ -501,6 +606,7 @@ def claims_command(
         )
     else:
         print_rows(table.rows, table.columns, fmt)
+    _warn_drift(kg)
 
 
 @main.command(name="queries")
@@ -602,7 +708,8 @@ def explain_command(
 ):
     """How is SOURCE claimed to affect CONDITION? What each document claims, the contested points,
     then every chain step by step with its assertions (claimed chains before composed ones)."""
-    result = _kg(corpus_path, endpoint).explain(
+    kg = _kg(corpus_path, endpoint)
+    result = kg.explain(
         source,
         condition,
         stage=stage,
@@ -620,6 +727,7 @@ def explain_command(
         print_rows(table.rows, table.columns, fmt)
     else:
         click.echo(result.text(limit=limit))
+    _warn_drift(kg)
 
 
 @main.command(name="contradictions")
@@ -631,6 +739,8 @@ def explain_command(
 @handle_errors
 def contradictions_command(within: bool, between: bool, fmt: str, corpus_path, endpoint=None) -> None:
     """Where the documents disagree (or a document disagrees with itself): both sides, with their claims."""
+    if within and between:
+        raise InputError("--within and --between exclude each other; give one of them, or neither for both kinds")
     same = True if within else False if between else None
     table = _kg(corpus_path, endpoint).contradictions(same_document=same)
     print_rows(
@@ -647,7 +757,9 @@ def contradictions_command(within: bool, between: bool, fmt: str, corpus_path, e
 @click.option("--condition", help="Condition, with --source.")
 @click.option("--document", help="Only the claims of this document.")
 @click.option("--entity", help="Only the neighbourhood of this entity.")
-@click.option("--radius", default=1, show_default=True, help="Neighbourhood radius for --entity.")
+@click.option(
+    "--radius", default=1, show_default=True, type=click.IntRange(0, 10), help="Neighbourhood radius for --entity."
+)
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The HTML file to write.")
 @corpus_option
 @handle_errors
@@ -656,9 +768,14 @@ def viz_command(source, condition, document, entity, radius, output, corpus_path
     chosen = [x for x in ((source or condition), document, entity) if x]
     if len(chosen) > 1:
         raise InputError("choose one view: --source/--condition, --document or --entity")
-    view = _kg(corpus_path).view(source=source, condition=condition, document=document, entity=entity, radius=radius)
+    check_output_file(output, "--output")
+    if document:
+        document = _registered(document, registered_documents())
+    kg = _kg(corpus_path)
+    view = kg.view(source=source, condition=condition, document=document, entity=entity, radius=radius)
     path = view.write(output)
     click.echo(f"wrote {path}: {view.node_count} nodes, {view.edge_count} edges")
+    _warn_drift(kg)
 
 
 def _export_help() -> str:
@@ -700,16 +817,28 @@ def export_command(fmt: str, output: str, quotes: bool, corpus_path: str | None,
 @click.option(
     "--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless told otherwise)."
 )
-@click.option("--port", default=7878, show_default=True)
-@click.option("--timeout", default=30.0, show_default=True, help="Query timeout in seconds.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(min=1, max=86400),
+    help="Query timeout in seconds.",
+)
 @corpus_option
 @handle_errors
 def serve_command(host: str, port: int, timeout: float, corpus_path) -> None:
-    """Serve the knowledge graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server)."""
-    location = prepare_store(corpus=_corpus(corpus_path))
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/query  (query page: http://{host}:{port}/)", err=True)
-    command = server_command(location, host, port, timeout)
-    os.execv(command[0], command)
+    """Serve the knowledge graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server behind a guard
+    that refuses SERVICE and updates and stops any query at --timeout plus a second)."""
+    front = Front((host, port), timeout=timeout)  # the port is taken first: busy or invalid fails here
+    try:
+        location = prepare_store(corpus=_corpus(corpus_path))
+        binary = oxigraph_binary()
+    except BaseException:
+        front.server_close()
+        raise
+    click.echo(f"SPARQL endpoint: {front.url}  (query page: {front.url[: -len('query')]})", err=True)
+    serve(front, location, binary)
 
 
 #: an example for every subcommand's --help (a test checks that each has one)

@@ -12,8 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import AnchorError, UnknownTermError
-from .model import Anchor, sha256_text
+from .errors import AnchorError, InputError, UnknownTermError
+from .model import Anchor, sha256_text, utf8_error
 
 #: a sentence glued to the next one by a missing space ("the patient.This shows")
 _GLUED = re.compile(r"(?<=[a-z0-9)\]][.!?])(?=[A-Z][a-z])")
@@ -78,7 +78,15 @@ class CorpusDocument:
 
     @cached_property
     def text(self) -> str:
-        return self.path.read_text(encoding="utf-8")
+        try:
+            raw = self.path.read_bytes()
+        except OSError as err:
+            raise InputError(f"{self.path}: cannot read the corpus document: {err.strerror}") from err
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            line = raw[: err.start].count(b"\n") + 1
+            raise InputError(f"{self.path}:{line}: {utf8_error(raw, err)} (then re-anchor its claims)") from err
 
     @cached_property
     def sha256(self) -> str:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,10 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build import OUTPUTS as BUILD_OUTPUTS
-from .build import ensure_built, read_network
+from .build import Release, ensure_built, open_release, read_network
 from .corpus import Corpus, resolve_document_name
 from .curation import load_curation
-from .errors import InputError, QueryError, UnknownTermError
+from .errors import InputError, QueryError, SourceDrift, UnknownTermError
 from .explain import Explanation
 from .explain import explain as explain_question
 from .explain import explain_matrix as explain_pairs
@@ -29,7 +30,7 @@ from .io import jsonld as jsonld_io
 from .io import kgx as kgx_io
 from .io import nanopub as nanopub_io
 from .io.tables import write_csv
-from .model import Curation, Term
+from .model import Curation, Term, sha256_text
 from .namespaces import curie_to_iri
 from .ontology import Ontology, load_ontology
 from .project import build_dir as default_build_dir
@@ -39,7 +40,7 @@ from .render import GraphView, graph_view
 from .results import Table
 from .sparql.embedded import Embedded, open_store
 from .sparql.named import NamedQuery, bind_params, get_query, load_queries
-from .sparql.remote import RemoteEndpoint
+from .sparql.remote import MAX_BYTES, RemoteEndpoint
 from .sparql.statements import context_text, fetch_projection, statement_contexts
 from .sparql.text import query_file
 
@@ -89,6 +90,9 @@ class KnowledgeGraph:
     endpoint: RemoteEndpoint | None = None  # when the graph lives on a SPARQL server
     store_factory: Any = field(default=None, repr=False)  # opens the store on first use
     ontology_dir: Path | None = None  # where the curated files are (exports read the claim model)
+    release: Release | None = field(default=None, repr=False)  # the build it reads, pinned
+    #: documents whose quotes were withheld because the source changed since curation, with the reason
+    drift: dict[str, str] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def get_store(self) -> Any:
@@ -407,11 +411,56 @@ class KnowledgeGraph:
         return self.corpus.quote(anchor) if self.corpus is not None else None
 
     def quote(self, document: str, start: int, end: int) -> str | None:
-        """The anchored text, resolved from the corpus at run time (None without a corpus)."""
+        """The anchored text, resolved from the corpus at run time and verified: None without a corpus,
+        and None when the document's SHA-256 differs from the registry's or the span's from the one
+        curated, so that drifted text is never shown as a quote. Each drifted document is reported
+        once in :attr:`drift` (and as a :class:`~msc_graph.errors.SourceDrift` warning)."""
         if self.corpus is None:
             return None
-        doc = self.corpus.document(document)
-        return doc.text[start:end]
+        registered = self._document_hashes()
+        file = document if document in registered else f"{document}.txt"
+        try:
+            doc = self.corpus.document(file)
+        except UnknownTermError:
+            self._drifted(document, f"{document} is not in the corpus folder {self.corpus.folder}")
+            return None
+        if doc.id in self.drift:
+            return None
+        if registered.get(file) != doc.sha256:
+            self._drifted(
+                doc.id,
+                f"{doc.id}: the source changed since curation (its SHA-256 is {doc.sha256[:12]}..., the registry "
+                f"says {str(registered.get(file))[:12]}...); its quotes are not shown: re-anchor its claims "
+                "(msc-graph check lists them)",
+            )
+            return None
+        text = doc.text[start:end]
+        if self._span_hashes(file).get((int(start), int(end))) != sha256_text(text):
+            self._drifted(
+                doc.id,
+                f"{doc.id}: span {start}-{end} does not match the SHA-256 curated for it; its quotes are not shown: "
+                "rebuild with the corpus (msc-graph build --corpus DIR) to have every anchor verified",
+            )
+            return None
+        return text
+
+    def _drifted(self, document: str, message: str) -> None:
+        if document not in self.drift:
+            self.drift[document] = message
+            warnings.warn(message, SourceDrift, stacklevel=3)
+
+    def _document_hashes(self) -> dict[str, str]:
+        if "document_hashes" not in self._cache:
+            rows = self.select(query_file("document-hashes"))[1]
+            self._cache["document_hashes"] = {r["file"]: r["sha256"] for r in rows}
+        return self._cache["document_hashes"]
+
+    def _span_hashes(self, file: str) -> dict[tuple[int, int], str]:
+        key = ("span_hashes", file)
+        if key not in self._cache:
+            rows = self.select(query_file("document-anchors"), {"file": file})[1]
+            self._cache[key] = {(int(r["start"]), int(r["end"])): r["span_sha256"] for r in rows}
+        return self._cache[key]
 
 
 def load(
@@ -423,6 +472,7 @@ def load(
     endpoint: str | None = None,
     timeout: float = 60.0,
     progress: Callable[[str], None] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> KnowledgeGraph:
     """Load the knowledge graph into the embedded Oxigraph store (no server).
 
@@ -431,9 +481,12 @@ def load(
     are resolved from anchors. ``root`` loads another project folder (a
     :class:`~msc_graph.workspace.Workspace`): its ontology, claims, queries and build.
     ``endpoint`` answers everything from a SPARQL 1.1 endpoint URL instead of the embedded
-    store (explanations then fetch only the neighbourhood they need).
+    store (explanations then fetch only the neighbourhood they need); each answer must arrive
+    whole within ``timeout`` seconds and ``max_bytes`` bytes.
     """
     folder = corpus_dir(corpus)
+    if corpus is not None and (folder is None or not folder.is_dir()):
+        raise InputError(f"corpus folder {corpus} does not exist; name the folder that holds the source documents")
     corpus_obj = Corpus(folder) if folder is not None and folder.is_dir() else None
     if endpoint is not None:
         return KnowledgeGraph(
@@ -441,7 +494,7 @@ def load(
             ontology=load_ontology(),
             corpus=corpus_obj,
             queries_dir=queries_dir(),
-            endpoint=RemoteEndpoint(endpoint, timeout=timeout),
+            endpoint=RemoteEndpoint(endpoint, timeout=timeout, max_bytes=max_bytes),
             ontology_dir=ontology_dir(),
         )
     if root is not None:
@@ -452,15 +505,17 @@ def load(
     if rebuild:
         ensure_built(build, ontology_directory=onto_dir, corpus=corpus_obj, progress=progress)
     onto = load_ontology(onto_dir)
+    release = open_release(build)  # one published build, pinned while the graph lives: never a mix of two
     kg = KnowledgeGraph(
         store=None,
         ontology=onto,
         corpus=corpus_obj,
         queries_dir=queries,
-        store_factory=lambda: open_store(build / BUILD_OUTPUTS["nt"]),
+        store_factory=lambda: open_store(release.path / BUILD_OUTPUTS["nt"]),
+        release=release,
         ontology_dir=onto_dir,
     )
-    network = read_network(build, onto_dir, onto)
+    network = read_network(release.path, onto_dir, onto)
     if network is not None:
         kg._cache["network"] = network
     return kg

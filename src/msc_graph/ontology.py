@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 from . import namespaces
 from .errors import EnvironmentProblem, InputError, UnknownTermError
-from .model import ContextKey, Predicate, Term
+from .model import ContextKey, Predicate, Term, bad_character, describe_character, utf8_error
 from .namespaces import BASE, iri_to_curie, is_curie
 from .project import __version__, cache_dir, ontology_dir
 
@@ -348,13 +349,103 @@ def tbox_graph(directory: Path | None = None):  # -> rdflib.Graph
     directory = directory or ontology_dir()
     _require_tbox(directory)
     graph = rdflib.Graph()
+    where: dict[str, Path] = {}  # the file that declares each subject, for messages
     for path in ontology_files(directory):
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as err:  # rdflib raises several types for syntax errors
-            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise InputError(f"{path}: cannot parse Turtle: {first}") from err
+        part = _parse_turtle(path)
+        for subject in part.subjects(unique=True):
+            where.setdefault(str(subject), path)
+        graph += part
+        for prefix, ns in part.namespaces():
+            graph.bind(prefix, ns, override=False)
+    _check_subclass_cycles(graph, where)
     return graph
+
+
+def _parse_turtle(path: Path):  # -> rdflib.Graph
+    """One Turtle file; every problem is one line naming the file and line: bytes that are not
+    UTF-8, syntax errors (with the parser's reason), literals no serialisation can hold."""
+    import rdflib
+
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: {utf8_error(raw, err)}") from err
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except Exception as err:  # rdflib raises several types for syntax errors
+        lines = getattr(err, "lines", None)
+        reason = getattr(err, "_why", None) or (str(err).strip().splitlines() or [type(err).__name__])[0]
+        at = f":{lines + 1}" if isinstance(lines, int) else ""
+        raise InputError(f"{path}{at}: cannot parse Turtle: {reason}; fix the syntax there") from err
+    for s, p, o in graph:
+        for node in (s, p, o):
+            bad = bad_character(str(node))
+            if bad is not None:
+                subject = iri_to_curie(str(s)) if isinstance(s, rdflib.URIRef) else str(s)
+                raise InputError(
+                    f"{path}:{_line_of(text, graph, s)}: {subject}: {describe_character(bad)} cannot be stored in "
+                    "the graph (RDF/XML and N-Triples refuse it); delete it or replace the escape"
+                )
+    return graph
+
+
+def _line_of(text: str, graph, node) -> int:
+    """The line of a Turtle text where ``node`` is first written as a subject (else first mentioned)."""
+    names = [f"<{node}>"]
+    for prefix, ns in graph.namespaces():
+        if str(node).startswith(str(ns)) and prefix:
+            names.insert(0, f"{prefix}:{str(node)[len(str(ns)) :]}")
+    for pattern in ("^[ \\t]*{}(?![\\w:.-])", "{}(?![\\w:.-])"):
+        for name in names:
+            match = re.search(pattern.format(re.escape(name)), text, re.MULTILINE)
+            if match:
+                return text.count("\n", 0, match.start()) + 1
+    return 1
+
+
+def _check_subclass_cycles(graph, where: dict[str, Path]) -> None:
+    """Refuse a cycle of named classes under rdfs:subClassOf (``A ⊑ B``, ``B ⊑ A``): HermiT reads it
+    as an equivalence and reports nothing, but in msc-graph's hierarchy it is always a mistake."""
+    from rdflib import RDFS, URIRef
+
+    parents: dict[str, list[str]] = {}
+    for child, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(child, URIRef) and isinstance(parent, URIRef):
+            parents.setdefault(str(child), []).append(str(parent))
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(parents):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack = [(start, iter(sorted(parents.get(start, ()))))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(child) == 1:
+                cycle = [*path[path.index(child) :], child]
+                names = " ⊑ ".join(iri_to_curie(c) for c in cycle)
+                file = where.get(child)
+                text = file.read_text(encoding="utf-8") if file else ""
+                at = f"{file}:{_line_of(text, graph, URIRef(child))}" if file else "the ontology"
+                raise InputError(
+                    f"{at}: subclass cycle {names}: a class cannot be its own superclass; "
+                    "remove one of these rdfs:subClassOf statements"
+                )
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(sorted(parents.get(child, ())))))
 
 
 def _require_tbox(directory: Path) -> None:

@@ -8,6 +8,9 @@ offline) and insert the heading and, with ``href`` in a title, tooltips as HTML.
 * all data travels in one ``<script type="application/json">`` block with ``<``, ``>`` and
   ``&`` escaped, and the page builds tooltips and the side panel as DOM elements with
   ``textContent``, so markup in a document or a curated file is shown as text, never run;
+* the template's slots are filled in one pass (data can never reach a slot), and the
+  Content-Security-Policy allows only the page's own two scripts, by hash: escaping is not the
+  only protection;
 * every page is laid out left to right in layers (``render/style.json``: source → cells → therapies →
   factors → targets → mechanisms → outcomes → conditions), physics off. The page script places
   the nodes from their measured label boxes, orders each layer to reduce crossings, collapses
@@ -19,9 +22,12 @@ offline) and insert the heading and, with ``href`` in a title, tooltips as HTML.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -386,13 +392,44 @@ def graph_view(
         "title": title,
         "explanation": _explanation_panel(explanation) if explanation is not None else None,
     }
-    page = (
-        _template()
-        .replace("__TITLE__", html.escape(title))
-        .replace("__VIS__", _vis_js())
-        .replace("__DATA__", _json_for_html(payload))
-    )
+    page = render_page(title, _json_for_html(payload))
     return GraphView(page, title, len(node_ids), len(edges) + len(onto_steps))
+
+
+_SLOT = re.compile(r"__(TITLE|CSP|DATA|VIS)__")
+_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def render_page(title: str, data_json: str) -> str:
+    """The page: the template's slots filled in **one pass** (a replacement is never searched again,
+    so a term label or paraphrase reading ``__DATA__`` or ``__VIS__`` stays text), and a
+    Content-Security-Policy that lets only the page's own two scripts run: each is named by its
+    SHA-256, so any other inline script, event handler or ``javascript:`` URL is refused by the
+    browser even if escaping ever failed. ``data_json`` must already be safe inside a script element
+    (:func:`_json_for_html`)."""
+    template, app = _template(), _app_script()
+    vis = _vis_js()
+    hashes = " ".join(f"'sha256-{_digest(code)}'" for code in (vis, app))
+    parts = {
+        "TITLE": html.escape(title),
+        "CSP": f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:",
+        "DATA": data_json,
+        "VIS": vis,
+    }
+    return _SLOT.sub(lambda m: parts[m.group(1)], template)
+
+
+def _digest(code: str) -> str:
+    return base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode()
+
+
+@cache
+def _app_script() -> str:
+    """The page's own script: the template's one inline script besides vis-network's slot."""
+    scripts = [body for body in _SCRIPT.findall(_template()) if body != "__VIS__"]
+    if len(scripts) != 1:  # pragma: no cover - a template edit that breaks the CSP is caught here
+        raise RuntimeError(f"render/page.html must hold exactly one inline script besides __VIS__, not {len(scripts)}")
+    return scripts[0]
 
 
 def _ontology_key(step) -> str:
@@ -489,8 +526,8 @@ def _explanation_panel(explanation) -> dict[str, Any]:
 
 @cache
 def _template() -> str:
-    """The page template (``render/page.html``, package data): ``__TITLE__``, ``__VIS__`` and
-    ``__DATA__`` are replaced by the escaped title, vis-network and the escaped JSON payload."""
+    """The page template (``render/page.html``, package data): its slots ``__TITLE__``, ``__CSP__``,
+    ``__DATA__`` and ``__VIS__`` are filled by :func:`render_page`."""
     return package_file("render", "page.html").read_text(encoding="utf-8")
 
 

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..build import OUTPUTS, ensure_built
+from ..build import OUTPUTS, Release, ensure_built, open_release
 from ..corpus import Corpus
 from ..errors import EnvironmentProblem
 from ..project import __version__
@@ -66,11 +66,12 @@ def prepare_store(build_dir: Path | None = None, *, corpus: Corpus | None = None
     Safe when several processes start servers at once: the check and the load run under a
     file lock, and the store is loaded into a temporary folder that is then moved into place.
     """
-    build = Path(build_dir or default_build_dir())
-    build.mkdir(parents=True, exist_ok=True)
+    out = ensure_built(Path(build_dir or default_build_dir()), corpus=corpus)
+    release = open_release(out)  # this build, pinned for as long as this process serves it
+    _PINNED.append(release)
+    build = release.path
     with open(build / "oxigraph.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        ensure_built(build, corpus=corpus)
         manifest = json.loads((build / OUTPUTS["manifest"]).read_text())
         key = store_key(manifest["inputs_sha256"])
         location = build / "oxigraph"
@@ -85,6 +86,10 @@ def prepare_store(build_dir: Path | None = None, *, corpus: Corpus | None = None
         shutil.rmtree(location, ignore_errors=True)
         os.replace(staging, location)
         return location
+
+
+#: the builds this process serves, pinned so that a later build does not remove them
+_PINNED: list[Release] = []
 
 
 def server_command(location: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30) -> list[str]:
