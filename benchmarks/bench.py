@@ -354,6 +354,22 @@ def annotate(path: Path) -> None:
 # ----------------------------------------------------------------------------- the run
 
 
+class Stages:
+    """One line on stderr as each stage of the benchmark starts, with the time the previous one took;
+    only at a terminal and without --quiet (the command line's own progress is msc_graph.cli.Stages)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.started: float | None = None
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.enabled:
+            took = f" (previous stage {now - self.started:.1f} s)" if self.started is not None else ""
+            print(f"bench: {stage}{took}", file=sys.stderr, flush=True)
+        self.started = now
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--claims", type=int, default=10_000)
@@ -362,7 +378,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="where to write the data (default: a temp dir)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--annotate", type=Path, help="add the miss reasons to an earlier result file and print it")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr (none when not a terminal)")
     args = parser.parse_args()
+    stages = Stages(args.quiet)
     if args.annotate:
         annotate(args.annotate)
         return
@@ -379,6 +397,7 @@ def main() -> None:
     work = Path(args.workdir or tempfile.mkdtemp(prefix="msc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     nt = work / f"synthetic-{args.claims}.nt"
+    stages(f"generating {args.claims:,} synthetic claims")
     start = time.perf_counter()
     synthetic = generate(nt, claims=args.claims, seed=args.seed, tbox_ntriples=sorted_ntriples(tbox_graph()))
     generate_s = time.perf_counter() - start
@@ -393,6 +412,7 @@ def main() -> None:
 
     for folder in ("msc-store", "raw-store"):
         shutil.rmtree(work / folder, ignore_errors=True)
+    stages("loading the store (raw pyoxigraph, then msc-graph)")
     raw = child("load_raw", str(nt), str(work / "raw-store"), timeout=7200)
     msc = child("load_msc", str(nt), str(work / "msc-store"), timeout=7200)
     report["load"] = {
@@ -405,15 +425,18 @@ def main() -> None:
 
     names = sorted(load_queries())
     queries = {}
-    for name in names:  # one process per query: a slow one cannot hold up the rest
+    for i, name in enumerate(names, 1):  # one process per query: a slow one cannot hold up the rest
+        stages(f"named query {i}/{len(names)}: {name}")
         result = child("queries", str(work / "msc-store"), name, timeout=max(60.0, args.bound))
         queries[name] = (
             {k: round(v, 4) if k == "median_s" else v for k, v in result[name].items()} if name in result else result
         )
         report.setdefault("_query_peaks", []).append(result.get("_peak_gb", 0))
     report["queries"] = queries
+    stages("explain, every source and condition pair")
     explain = child("explain", str(work / "msc-store"), timeout=1800)
     report["explain"] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in explain.items()}
+    stages("a cold command-line explain")
     cold = child("cold_cli", timeout=600)
     report["cold_cli"] = {
         "msc_graph_explain_s": round(cold["cli_s"], 3),
@@ -421,6 +444,7 @@ def main() -> None:
         "ratio": round(cold["cli_s"] / cold["baseline_s"], 3),
     }
 
+    stages("the rdflib memory-store baseline")
     lines = child_lines(
         "rdflib", str(nt), ",".join(names), str(args.bound), timeout=args.bound * (len(names) + 3) + 600
     )

@@ -40,3 +40,13 @@ def test_document_names(project):
     assert corpus.document("f001_alpha.txt").id == "f001_alpha"
     with pytest.raises(UnknownTermError, match="did you mean"):
         corpus.document("f001_alpa")
+
+
+def test_sentences_are_split_by_pysbd_and_keep_numbers_after_abbreviations():
+    """The hand-written splitter broke '(approx. 2 x 10^6 ...' apart; coverage and propose now share pysbd."""
+    from msc_graph.propose.nlp import split_sentences as propose_splitter
+
+    text = "Cells were injected (approx. 2 x 10^6 per kg) into the knee. Pain fell.The end"
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans == ["Cells were injected (approx. 2 x 10^6 per kg) into the knee.", "Pain fell.", "The end"]
+    assert propose_splitter is split_sentences

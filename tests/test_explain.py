@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import networkx as nx
 import pytest
 from fixture_project import default_claims, make_project
 from helpers import run_cli
@@ -21,7 +20,7 @@ from msc_graph.explain.result import ASSERTION_KEYS, CHAIN_KEYS, STEP_KEYS, SUMM
 from msc_graph.explain.search import Scope, rank_key, search
 from msc_graph.graph import KnowledgeGraph
 from msc_graph.ontology import load_ontology
-from msc_graph.projection import EvidenceItem, StatementEdge
+from msc_graph.projection import EvidenceItem, StatementEdge, network, statements
 
 ONTO = load_ontology()
 FIXTURE_CHAIN_IL10 = ["t001-c001", "t001-c002"]  # BM-MSC produces IL-10; IL-10 decreases inflammation (knee OA)
@@ -230,8 +229,10 @@ def test_the_json_contract(kg):
     json.dumps(data)  # plain data
 
 
-def test_without_the_corpus_there_is_no_quote(project):
-    kg = msc_graph.load(build_dir=project.build, corpus=project.root / "no-corpus-here", root=project.root)
+def test_without_the_corpus_there_is_no_quote(project, monkeypatch):
+    monkeypatch.setattr("msc_graph.graph.corpus_dir", lambda _: None)  # as where ../shared/corpus is absent
+    kg = msc_graph.load(build_dir=project.build, corpus=None, root=project.root)
+    assert kg.corpus is None
     step = kg.explain("bone marrow", "knee osteoarthritis").to_dict()["chains"][0]["steps"][1]
     assert tuple(step["assertions"][0]) == ASSERTION_KEYS
 
@@ -300,7 +301,6 @@ edge_strategy = st.tuples(
 
 
 def synthetic_kg(edges) -> KnowledgeGraph:
-    graph = nx.MultiDiGraph()
     statements = {}
     for i, (s, p, o, pol, cond, stage, support) in enumerate(edges):
         if s == o:
@@ -312,16 +312,9 @@ def synthetic_kg(edges) -> KnowledgeGraph:
                          "ECO:0000204", 1 + (i + d) % 3, None, None, "x")
             for j, (d, modality) in enumerate(dict(support).items())
         ]  # fmt: skip
-        edge = StatementEdge(sid, s, p, o, ONTO.predicates[p].sign, pol, context, items)
-        statements[sid] = edge
-        for n in (s, o):
-            term = ONTO.terms[n]
-            graph.add_node(n, label=term.label, category=term.category, valence=ONTO.valence(n))
-        graph.add_edge(s, o, key=sid, data=edge)
-    graph.graph["conflicts"] = {}
-    graph.graph["statements"] = statements
+        statements[sid] = StatementEdge(sid, s, p, o, ONTO.predicates[p].sign, pol, context, items)
     kg = KnowledgeGraph(store=None, ontology=ONTO)
-    kg._cache["network"] = graph
+    kg._cache["network"] = network(statements, ONTO)
     return kg
 
 
@@ -331,7 +324,8 @@ def exhaustive(graph, start_list, scope, max_length) -> list[tuple]:
     keys = []
 
     def walk(start, node, links, depth, visited):
-        for _, nxt, edge in graph.out_edges(node, data="data"):
+        for _, nxt, key in graph.out_edges(node, keys=True):
+            edge = statements(graph)[key]
             if not (rules.is_step(edge) and q.allows_context(edge)):
                 continue
             path = (*links, edge)

@@ -40,8 +40,8 @@ def test_sparql_and_networkx_agree_on_what_a_cell_secretes(kg):
     for agent in agents:
         if agent not in network:
             continue
-        for _, obj, data in network.out_edges(agent, data="data"):
-            if data.predicate in ("produces", "transfers") and data.polarity == "positive":
+        for _, obj, data in network.out_edges(agent, data=True):  # the flat edge attributes
+            if data["predicate"] in ("produces", "transfers") and data["polarity"] == "positive":
                 expected.add((kg.ontology.terms[agent].label, kg.ontology.terms[obj].label))
     assert sparql == expected and expected
 
@@ -161,6 +161,7 @@ def test_the_term_index_can_be_read_from_the_graph_itself(kg):
         c: t for c, t in from_store.terms.items() if t.category
     }
     assert from_store.predicates == local.predicates and from_store.values == local.values
+    assert from_store.context == local.context and from_store.context_roles == local.context_roles
     assert from_store.restrictions == local.restrictions and from_store.evidence_rank == local.evidence_rank
     assert (from_store.kinds, from_store.category_kinds, from_store.term_kinds) == (
         local.kinds,

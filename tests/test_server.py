@@ -98,10 +98,10 @@ def test_a_truncated_answer_is_never_taken_as_complete():
         parse_results(body)
 
 
-def test_a_runaway_query_is_stopped_at_the_timeout_with_a_clear_error():
-    # its own server, killed afterwards: the Oxigraph server does not reliably stop such a query
-    # at --timeout-s (measured: a cancellation after ~116 s), so the client's timeout is the bound
-    with oxigraph_server(timeout=2) as url:
+def test_the_clients_timeout_bounds_a_query_with_a_clear_error():
+    # its own server with a long timeout, so the client's 3 s are the bound here (the server's own bound,
+    # --timeout plus a second, is tested in test_endpoint_hardening.py)
+    with oxigraph_server(timeout=20) as url:
         aggregate = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
         with pytest.raises(QueryError, match="did not finish within 3 s"):
             msc_graph.load(endpoint=url, timeout=3).query(aggregate)

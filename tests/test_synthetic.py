@@ -15,6 +15,7 @@ from msc_graph.graph import KnowledgeGraph
 from msc_graph.io import sorted_ntriples
 from msc_graph.ontology import tbox_graph
 from msc_graph.project import queries_dir
+from msc_graph.projection import statements
 from msc_graph.sparql.vocabulary import ontology_from_store
 from msc_graph.synthetic import generate
 
@@ -107,13 +108,13 @@ def test_the_skeleton_is_written_by_the_generator_read_once_and_matches_the_grap
     assert kg._cache["skeleton"] is skeleton  # read once per session
     steps = {(u, v, sid) for u, out in skeleton.successors.items() for v, sids in out.items() for sid in sids}
     assert {(u, v) for u, v, _ in steps} == {(u, v) for v, us in skeleton.predecessors.items() for u in us}
-    network = kg.network()  # the full projection, built from the statements and assertions themselves
+    edges = statements(kg.network()).values()  # the full projection, built from the statements themselves
     rules = Rules(kg.ontology)
-    expected = {(d.subject, d.object, d.statement) for _, _, d in network.edges(data="data") if rules.is_step(d)}
+    expected = {(d.subject, d.object, d.statement) for d in edges if rules.is_step(d)}
     assert steps == expected
     in_context = {(u, v) for pairs in skeleton.in_context.values() for u, v in pairs}
     assert in_context == {
-        (d.subject, d.object) for _, _, d in network.edges(data="data") if rules.is_step(d) and "condition" in d.context
+        (d.subject, d.object) for d in edges if rules.is_step(d) and "condition" in d.context
     }
 
 

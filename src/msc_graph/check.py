@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,8 @@ def check_reference_terms(onto, reference) -> tuple[list[str], list[str]]:
     problems: list[str] = []
     unverifiable: list[str] = []
     for term in onto.terms.values():
+        if term.curie.startswith(("http://", "https://")):
+            continue  # classes of W3C vocabularies the TBox declares (PROV-O): no OBO table
         if term.curie.startswith("msc:"):
             if term.category is None:
                 continue
@@ -145,7 +148,7 @@ def chain_ending_terms(curation, onto) -> dict[str, list[str]]:
         if onto.stance.get(a.modality) != "affirms":
             continue
         term = onto.terms.get(st.object)
-        if st.context.get("condition") or (term is not None and term.category in onto.target_categories):
+        if st.context.get(onto.role_key("condition")) or (term is not None and term.category in onto.target_categories):
             ends.setdefault(st.object, []).append(a.id)
     return ends
 
@@ -380,11 +383,19 @@ def _uses_any(check_iri: str, term_iris: list[str]) -> bool:
 
 
 def run_check(
-    *, corpus: Corpus | None, reference_folder: Path | None, hermit: bool = True, ontology_directory: Path | None = None
+    *,
+    corpus: Corpus | None,
+    reference_folder: Path | None,
+    hermit: bool = True,
+    ontology_directory: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> CheckReport:
-    """Run every check and report; curation errors (bad input) are raised, not reported."""
+    """Run every check and report; curation errors (bad input) are raised, not reported.
+    ``progress`` is told the name of each stage as it starts."""
+    step = progress or (lambda _stage: None)
     directory = ontology_directory or ontology_dir()
     report = CheckReport()
+    step("reading the ontology and the claim files (anchors against the corpus)")
     onto = load_ontology(directory)
     curation, problems = load_curation(directory, corpus=corpus, strict=False)
     if problems:
@@ -393,9 +404,11 @@ def run_check(
         raise first
     if corpus is None:
         report.notes.append("corpus not available: anchors and paraphrases were not checked against the text")
+    step("compiling and checking the SHACL shapes")
     tbox = tbox_graph(directory)
     graph = tbox + compile_abox(curation, onto)
     report.sections["shacl"] = check_shacl(graph, directory / "shapes.ttl")
+    step("OBO terms, paraphrases, valences, relation kinds and scope")
     reference = ReferenceTables(reference_folder) if reference_folder else None
     if reference is None:
         report.notes.append("reference tables not available: OBO terms were not checked")
@@ -408,6 +421,7 @@ def run_check(
     report.sections["kinds"] = check_relation_kinds(curation, onto)
     report.sections["scope"] = check_scope(curation, onto)
     if hermit:
+        step("HermiT over the TBox and the claim kinds")
         axioms = kind_axioms(onto, curation)
         report.sections["hermit"] = check_hermit(rdf_xml(canonical_graph(tbox + axioms.graph)), axioms.explain)
     report.notes.append(

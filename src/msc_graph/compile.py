@@ -16,10 +16,13 @@ from . import namespaces as ns
 from .corpus import Corpus
 from .curation import load_curation
 from .model import Anchor, Assertion, Context, Curation, Document, Evidence, Party, Reference, Skip, Statement
-from .namespaces import curie_to_iri, iri_to_curie
+from .namespaces import curie_to_iri, iri_to_curie, parse_identifier
 from .ontology import Ontology, load_ontology, tbox_graph
 from .project import ontology_dir
 from .summaries import STATEMENT_SUMMARY, Skeleton, StatementFacts, statement_summary, summary_rules
+
+#: publisher names in the document registry that name no one (no PROV agent is made for them)
+UNNAMED_PUBLISHERS = {"not named in the text"}
 
 
 def statement_iri(statement: Statement) -> Any:  # rdflib.URIRef
@@ -27,9 +30,26 @@ def statement_iri(statement: Statement) -> Any:  # rdflib.URIRef
 
 
 def _iri(curie: str) -> Any:  # rdflib.URIRef
+    """A CURIE as an IRI; terms of other vocabularies (PROV classes) are keyed by their full IRI."""
     from rdflib import URIRef
 
-    return URIRef(curie_to_iri(curie))
+    return URIRef(curie if curie.startswith(("http://", "https://")) else curie_to_iri(curie))
+
+
+def party_iri(party_id: str) -> Any:  # rdflib.URIRef
+    return ns.PARTY[_local(party_id)]
+
+
+def reference_iri(reference_id: str) -> Any:  # rdflib.URIRef
+    return ns.REFERENCE[_local(reference_id)]
+
+
+def _slug(name: str) -> str:
+    """A name as an IRI path segment (``MedicalTourism.com (Medical Tourism Magazine)`` ->
+    ``medicaltourism-com-medical-tourism-magazine``)."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _local(global_id: str) -> str:
@@ -129,12 +149,13 @@ def general_denials(statements: Iterable[Statement], onto: Ontology) -> set[tupl
 def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
     """The instance data: documents, parties, references, statements, assertions, skips."""
     from rdflib import Graph, Literal, URIRef
-    from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+    from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-    MSC, DOCUMENT, PARTY, REFERENCE, STATEMENT, SKIP = (
-        ns.MSC, ns.DOCUMENT, ns.PARTY, ns.REFERENCE, ns.STATEMENT, ns.SKIP
+    MSC, DOCUMENT, PARTY, REFERENCE, STATEMENT, SKIP, PUBLISHER = (
+        ns.MSC, ns.DOCUMENT, ns.PARTY, ns.REFERENCE, ns.STATEMENT, ns.SKIP, ns.PUBLISHER
     )  # fmt: skip
     g = Graph()
+    PROV = ns.PROV
     for doc in curation.documents.values():
         d = DOCUMENT[doc.id]
         g.add((d, RDF.type, MSC.Document))
@@ -145,7 +166,14 @@ def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
         g.add((d, MSC.documentKind, URIRef(onto.value("DocumentKind", doc.kind))))
         g.add((d, MSC.speakerKind, URIRef(onto.value("SpeakerKind", doc.speaker))))
         if doc.url:
-            g.add((d, MSC.url, Literal(doc.url, datatype=XSD.anyURI)))
+            g.add((d, MSC.url, URIRef(doc.url)))
+        if doc.publisher and doc.publisher not in UNNAMED_PUBLISHERS:
+            # the publisher as a PROV agent (the literal above keeps the name as the registry gives it)
+            agent = PUBLISHER[_slug(doc.publisher)]
+            g.add((agent, RDF.type, PROV.Organization))
+            g.add((agent, RDFS.label, Literal(doc.publisher)))
+            g.add((d, DCTERMS.publisher, agent))
+            g.add((d, PROV.wasAttributedTo, agent))
     for party in curation.parties.values():
         p = PARTY[_local(party.id)]
         g.add((p, RDF.type, MSC.Party))
@@ -156,35 +184,25 @@ def compile_abox(curation: Curation, onto: Ontology) -> Any:  # rdflib.Graph
         g.add((r, RDF.type, MSC.Reference))
         g.add((r, RDFS.label, Literal(ref.label)))
         if ref.url:
-            g.add((r, MSC.url, Literal(ref.url, datatype=XSD.anyURI)))
-        if ref.identifier:
-            g.add((r, MSC.identifier, Literal(ref.identifier)))
+            g.add((r, MSC.url, URIRef(ref.url)))
+        parsed = parse_identifier(ref.identifier)
+        if parsed:  # a CURIE, with the IRI it expands to
+            g.add((r, MSC.identifier, Literal(parsed[0])))
+            g.add((r, RDFS.seeAlso, URIRef(parsed[1])))
+        elif ref.identifier:
+            g.add((r, DCTERMS.bibliographicCitation, Literal(ref.identifier)))
 
     positive_supported: set[str] = set()
     for st in curation.statements().values():
-        s = statement_iri(st)
-        pred = onto.predicates[st.predicate]
-        g.add((s, RDF.type, MSC.Statement))
-        g.add((s, MSC.subject, _iri(st.subject)))
-        g.add((s, MSC.predicate, URIRef(pred.iri)))
-        if st.object is not None:
-            g.add((s, MSC.object, _iri(st.object)))
-        else:
-            g.add((s, MSC.objectValue, Literal(st.object_value)))
-        g.add((s, MSC.polarity, MSC.Positive if st.polarity == "positive" else MSC.Negative))
-        for key, value in st.context.items():
-            spec = onto.context[key]
-            g.add((s, URIRef(spec.iri), Literal(value) if spec.literal else _iri(value)))
+        add_statement(g, st, onto)
     for a in curation.assertions:
         _add_assertion(g, a, onto)
         if a.statement.polarity == "positive" and onto.claims_it(a.modality):
             positive_supported.add(a.statement.id)
     # materialised direct edges: simple SPARQL stays simple, provenance is one hop away
     for st in curation.statements().values():
-        if st.id in positive_supported and st.object is not None:
-            g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), _iri(st.object)))
-        elif st.id in positive_supported:
-            g.add((_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), Literal(st.object_value)))
+        if st.id in positive_supported:
+            g.add(direct_edge(st, onto))
     # the reflexive-transitive subclass closure, so that queries need no property paths
     for curie in sorted(onto.terms):
         g.add((_iri(curie), MSC.subClassOfOrSelf, _iri(curie)))
@@ -229,6 +247,40 @@ def _add_summaries(g: Any, curation: Curation, onto: Ontology) -> None:
         g.add((URIRef(subject), URIRef(prop), Literal(text)))
 
 
+def add_statement(g: Any, st: Statement, onto: Ontology) -> None:
+    """The triples of a statement: subject, relation, object or value, polarity and context."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    MSC = ns.MSC
+    s = statement_iri(st)
+    pred = onto.predicates[st.predicate]
+    g.add((s, RDF.type, MSC.Statement))
+    g.add((s, MSC.subject, _iri(st.subject)))
+    g.add((s, MSC.predicate, URIRef(pred.iri)))
+    if st.object is not None:
+        g.add((s, MSC.object, _iri(st.object)))
+    else:
+        g.add((s, MSC.objectValue, Literal(st.object_value)))
+    g.add((s, MSC.polarity, MSC.Positive if st.polarity == "positive" else MSC.Negative))
+    for key, value in st.context.items():
+        spec = onto.context[key]
+        g.add((s, URIRef(spec.iri), Literal(value) if spec.literal else _iri(value)))
+
+
+def direct_edge(st: Statement, onto: Ontology) -> tuple[Any, Any, Any]:
+    """The materialised ``subject relation object`` triple of a positive statement."""
+    from rdflib import Literal, URIRef
+
+    obj = _iri(st.object) if st.object is not None else Literal(st.object_value)
+    return (_iri(st.subject), URIRef(onto.predicates[st.predicate].iri), obj)
+
+
+def add_assertion(g: Any, a: Assertion, onto: Ontology) -> None:
+    """The triples of an assertion: document, anchor, modality, party (and PROV), evidence, paraphrase."""
+    _add_assertion(g, a, onto)
+
+
 def _add_target(g: Any, node: Any, doc: str, start: int, end: int, digest: str, local: str) -> None:
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDF, XSD
@@ -261,6 +313,9 @@ def _add_assertion(g: Any, a: Assertion, onto: Ontology) -> None:
     if a.cue:
         g.add((node, MSC.cue, Literal(a.cue)))
     g.add((node, MSC.creditedParty, PARTY[_local(a.party)]))
+    # the same in PROV-O (msc:creditedParty and msc:inDocument are subproperties of these)
+    g.add((node, ns.PROV.wasAttributedTo, PARTY[_local(a.party)]))
+    g.add((node, ns.PROV.wasDerivedFrom, DOCUMENT[a.document]))
     g.add((node, MSC.speakerKind, URIRef(onto.value("SpeakerKind", a.speaker))))
     if a.reference:
         g.add((node, MSC.citesReference, REFERENCE[_local(a.reference)]))
@@ -321,7 +376,7 @@ def decompile(graph: Any, onto: Ontology) -> Curation:
             publisher=value(d, MSC.publisher),
             kind=keys["DocumentKind"][str(value(d, MSC.documentKind))],
             speaker=keys["SpeakerKind"][str(value(d, MSC.speakerKind))],
-            url=None if value(d, MSC.url) is None else str(value(d, MSC.url)),
+            url=None if graph.value(d, MSC.url) is None else str(graph.value(d, MSC.url)),
         )
     parties = {}
     for p in graph.subjects(RDF.type, MSC.Party):
@@ -330,10 +385,9 @@ def decompile(graph: Any, onto: Ontology) -> Curation:
     references = {}
     for r in graph.subjects(RDF.type, MSC.Reference):
         rid = str(r)[len(str(REFERENCE)) :]
-        url = value(r, MSC.url)
-        references[rid] = Reference(
-            rid, value(r, RDFS.label), None if url is None else str(url), value(r, MSC.identifier)
-        )
+        url = graph.value(r, MSC.url)
+        identifier = value(r, MSC.identifier) or value(r, DCTERMS.bibliographicCitation)
+        references[rid] = Reference(rid, value(r, RDFS.label), None if url is None else str(url), identifier)
 
     def anchor_of(node) -> Anchor:
         target = graph.value(node, OA.hasTarget)

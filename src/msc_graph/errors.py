@@ -11,6 +11,9 @@
     ├── CheckFailed                `msc-graph check` found problems (exit code 1)
     └── EnvironmentProblem         a required program or file is missing (exit code 2)
 
+    SourceDrift (a UserWarning)    a source document no longer matches what was curated: its quotes
+                                   are withheld
+
 Every message names the bad value and, where one exists, the way out.
 """
 
@@ -77,3 +80,8 @@ class CheckFailed(MscGraphError):
 
 class EnvironmentProblem(MscGraphError):
     """A program or resource that msc-graph needs is not available."""
+
+
+class SourceDrift(UserWarning):
+    """A source document changed since curation (its SHA-256, or an anchored span's, differs from the
+    graph's): its quotes are not shown. Issued once per document and graph."""

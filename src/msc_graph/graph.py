@@ -10,29 +10,38 @@
 from __future__ import annotations
 
 import difflib
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build import OUTPUTS as BUILD_OUTPUTS
-from .build import ensure_built, read_network
+from .build import Release, ensure_built, open_release, read_network
 from .corpus import Corpus, resolve_document_name
-from .errors import QueryError, UnknownTermError
+from .curation import load_curation
+from .errors import InputError, QueryError, SourceDrift, UnknownTermError
 from .explain import Explanation
 from .explain import explain as explain_question
 from .explain import explain_matrix as explain_pairs
-from .model import Term
+from .io import EXPORT_FORMATS, networks
+from .io import jsonld as jsonld_io
+from .io import kgx as kgx_io
+from .io import nanopub as nanopub_io
+from .io.tables import write_csv
+from .model import Curation, Term, sha256_text
 from .namespaces import curie_to_iri
 from .ontology import Ontology, load_ontology
 from .project import build_dir as default_build_dir
 from .project import corpus_dir, ontology_dir, queries_dir
+from .project import ontology_dir as default_ontology_dir
 from .render import GraphView, graph_view
 from .results import Table
 from .sparql.embedded import Embedded, open_store
 from .sparql.named import NamedQuery, bind_params, get_query, load_queries
-from .sparql.remote import RemoteEndpoint
-from .sparql.statements import fetch_projection
+from .sparql.remote import MAX_BYTES, RemoteEndpoint
+from .sparql.statements import context_text, fetch_projection, statement_contexts
 from .sparql.text import count_query, paged, query_file
 
 if TYPE_CHECKING:
@@ -52,13 +61,16 @@ CLAIM_COLUMNS = [
     "object_label",
     "object_value",
     "polarity",
+    "context",
     "modality",
+    "modality_label",
     "cue",
     "document",
     "start",
     "end",
     "party",
     "speaker",
+    "speaker_label",
     "evidence_type",
     "evidence_label",
     "studies",
@@ -80,6 +92,10 @@ class KnowledgeGraph:
     queries_dir: Path | None = None
     endpoint: RemoteEndpoint | None = None  # when the graph lives on a SPARQL server
     store_factory: Any = field(default=None, repr=False)  # opens the store on first use
+    ontology_dir: Path | None = None  # where the curated files are (exports read the claim model)
+    release: Release | None = field(default=None, repr=False)  # the build it reads, pinned
+    #: documents whose quotes were withheld because the source changed since curation, with the reason
+    drift: dict[str, str] = field(default_factory=dict)
     _cache: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def get_store(self) -> Any:
@@ -148,13 +164,18 @@ class KnowledgeGraph:
         limit: int | None = PAGE_SIZE,
         offset: int = 0,
         total: bool = False,
+        with_context: bool = False,
         **params: Any,
     ) -> Table:
         """Run a named query from ``queries/`` (with typed parameters) or a SPARQL text.
 
         A named query answers one page: ``limit`` rows (default 100; None for every row) from
         ``offset``, in the query's stable order; the table says whether there are ``more`` and,
-        with ``total=True``, how many rows the whole answer has. A SPARQL text is run as it is."""
+        with ``total=True``, how many rows the whole answer has. A SPARQL text is run as it is.
+
+        ``with_context`` adds the context of the statements the rows list (``context``: "condition:
+        knee osteoarthritis; donor: allogeneic donor", keys and order from the ontology) after a
+        ``statement`` column, and ``left_context``/``right_context`` after ``left``/``right``."""
         text = name_or_sparql.strip()
         if any(k in text.upper() for k in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "INSERT", "DELETE")) and (
             "{" in text or " " in text
@@ -163,11 +184,13 @@ class KnowledgeGraph:
                 raise QueryError("parameters can only be bound to named queries; use bindings= with select()")
             columns, rows = self.select(text)
             return Table(columns, rows, title="query")
-        return self.run_named(get_query(text, self.queries_dir), params, limit=limit, offset=offset, total=total)
+        return self.run_named(
+            get_query(text, self.queries_dir), params, limit=limit, offset=offset, total=total, with_context=with_context
+        )
 
     def run_named(
         self, query: NamedQuery, params: dict[str, Any], *, limit: int | None = PAGE_SIZE, offset: int = 0,
-        total: bool = False,
+        total: bool = False, with_context: bool = False,
     ) -> Table:  # fmt: skip
         """One page of a named query (see :meth:`query`)."""
         bound = bind_params(query, params, self)
@@ -176,7 +199,26 @@ class KnowledgeGraph:
         table = Table(columns, rows[:limit] if more else rows, title=query.title, offset=offset, more=more)
         if total:
             table.total = int(self.select(count_query(query.text), bound)[1][0]["total"])
-        return table
+        return self.with_context(table) if with_context else table
+
+    def with_context(self, table: Table) -> Table:
+        """The table with the context of the statements its ``statement`` (or ``left``/``right``)
+        column names, as ``context`` (``left_context``, ``right_context``) columns."""
+        pairs = [(c, "context" if c == "statement" else f"{c}_context") for c in ("statement", "left", "right")]
+        pairs = [(c, name) for c, name in pairs if c in table.columns]
+        if not pairs:
+            return table
+        ids = [r[c] for c, _ in pairs for r in table.rows if r.get(c)]
+        contexts = statement_contexts(self.select, self.ontology, ids)
+        columns = list(table.columns)
+        for column, name in pairs:
+            anchor = "polarity" if column == "statement" and "polarity" in columns else column
+            columns.insert(columns.index(anchor) + 1, name)
+        rows = [
+            {**row, **{name: context_text(contexts.get(str(row.get(column)), [])) for column, name in pairs}}
+            for row in table.rows
+        ]
+        return Table(columns, rows, title=table.title, notes=list(table.notes))
 
     # ------------------------------------------------------------------ claims
     def claims(
@@ -195,7 +237,12 @@ class KnowledgeGraph:
 
         A tissue given as ``subject`` or ``object`` also matches the claims about the cell classes
         the TBox derives from it (``placenta`` finds the claims about placental MSCs)."""
-        filters = {"predicate": predicate, "document": document, "speaker": speaker, "modality": modality}
+        filters: dict[str, Any] = {
+            "predicate": predicate,
+            "document": document,
+            "speaker": speaker,
+            "modality": modality,
+        }
         table = self.query("claims", limit=None, subject=subject, object=object, **filters)
         found = list(table.rows)
         for cell in self._derived_cells(subject):  # the cells from a tissue, the other filters kept
@@ -203,18 +250,27 @@ class KnowledgeGraph:
         for cell in self._derived_cells(object) if subject is None else []:
             found += self.query("claims", limit=None, subject=cell, **filters).rows
         unique = {r["claim"]: r for r in found}
+        contexts = statement_contexts(self.select, self.ontology, [r["statement"] for r in unique.values()])
         rows = []
         for row in sorted(unique.values(), key=lambda r: (r["file"], r["start"], r["claim"])):
             if party and party.lower() not in (row.get("party_label") or "").lower():
                 continue
-            rows.append(self._claim_row(row, with_quotes))
+            rows.append(self._claim_row(row, with_quotes, contexts.get(row["statement"], [])))
         if party and not rows:
             parties = sorted({str(r["party_label"]) for r in table.rows if r.get("party_label")})
             close = difflib.get_close_matches(party, parties, n=3, cutoff=0.3)
             if close:
                 raise UnknownTermError("party", party, [repr(c) for c in close])
-        columns = CLAIM_COLUMNS + (["quote"] if with_quotes else [])
+        columns = CLAIM_COLUMNS + self.context_columns() + (["quote"] if with_quotes else [])
         return Table(columns, rows, title="claims")
+
+    def context_columns(self) -> list[str]:
+        """The context columns of the claims table, from the ontology's context keys in their order:
+        ``key`` (a CURIE, or the value of a literal key such as dose) and ``key_label``."""
+        out = []
+        for key in self.ontology.context_order:
+            out += [key] if self.ontology.context[key].literal else [key, f"{key}_label"]
+        return out
 
     def _derived_cells(self, name: str | None) -> list[str]:
         """The cell classes the TBox derives from a tissue (none for other terms)."""
@@ -223,10 +279,17 @@ class KnowledgeGraph:
             return []
         return self.ontology.related_inverse(self.lookup(name).curie, relation)
 
-    def _claim_row(self, row: dict[str, Any], with_quotes: bool) -> dict[str, Any]:
+    def _claim_row(
+        self,
+        row: dict[str, Any],
+        with_quotes: bool,
+        context: list[tuple[str, str, str]] = (),  # type: ignore[assignment]
+    ) -> dict[str, Any]:
         keys = {v: k for k, v in self.ontology.values["SpeakerKind"].items()}
         modalities = {v: k for k, v in self.ontology.values["Modality"].items()}
         pred_keys = {p.curie: p.key for p in self.ontology.predicates.values()}
+        speaker = keys[curie_to_iri(row["speaker"])]
+        modality = modalities[curie_to_iri(row["modality"])]
         out = {
             "claim": row["claim"],
             "statement": row["statement"].rsplit("/", 1)[-1],
@@ -238,13 +301,16 @@ class KnowledgeGraph:
             "object_label": row.get("object_label"),
             "object_value": None if row.get("object_label") is not None else row.get("object"),
             "polarity": "positive" if row["polarity"] == "msc:Positive" else "negative",
-            "modality": modalities[curie_to_iri(row["modality"])],
+            "context": context_text(list(context)),
+            "modality": modality,
+            "modality_label": self.ontology.value_label("Modality", modality),
             "cue": row.get("cue"),
             "document": row["file"],
             "start": row["start"],
             "end": row["end"],
             "party": row.get("party_label"),
-            "speaker": keys[curie_to_iri(row["speaker"])],
+            "speaker": speaker,
+            "speaker_label": self.ontology.value_label("SpeakerKind", speaker),
             "evidence_type": row["evidence_type"],
             "evidence_label": row["evidence_label"],
             "studies": row.get("studies"),
@@ -256,6 +322,10 @@ class KnowledgeGraph:
         }
         if row.get("reference_url"):
             out["reference"] = row["reference_url"]
+        for key, value, label in context:
+            out[key] = value
+            if not self.ontology.context[key].literal:
+                out[f"{key}_label"] = label
         if with_quotes:
             out["quote"] = self.quote(row["file"], row["start"], row["end"])
         return out
@@ -269,7 +339,7 @@ class KnowledgeGraph:
 
     def contradictions(self, *, same_document: bool | None = None) -> Table:
         """Pairs of conflicting statements with the claims and documents on each side."""
-        table = self.query("conflicts", limit=None)
+        table = self.query("conflicts", limit=None, with_context=True)
         if same_document is not None:
             table.rows = [r for r in table.rows if bool(r.get("same_document")) == same_document]
         return table
@@ -333,12 +403,92 @@ class KnowledgeGraph:
             radius=radius,
         )
 
+    # ------------------------------------------------------------------ exports
+    def curation(self) -> Curation:
+        """The curated claims as the claim model (read once per session from the claim files)."""
+        if "curation" not in self._cache:
+            self._cache["curation"] = load_curation(self.ontology_dir or default_ontology_dir(), corpus=None)[0]
+        return self._cache["curation"]
+
+    def export(self, format: str, path: str | Path, *, quotes: bool = False) -> list[Path]:
+        """Write the graph for another tool (``msc_graph.io.EXPORT_FORMATS``): ``kgx`` (a folder of
+        KGX nodes and edges, TSV and JSON lines), ``graphml``, ``gexf``, ``cyjs``, ``cx2``, ``nanopub``
+        (TriG), ``csv`` (the claims table) or ``jsonld`` (one object per claim). ``quotes`` adds the
+        anchored text (``supporting_text``, ``quote``) where the corpus is present. Returns the files."""
+        if format not in EXPORT_FORMATS:
+            raise InputError(f"unknown export format {format!r}; choose one of {', '.join(sorted(EXPORT_FORMATS))}")
+        spec = EXPORT_FORMATS[format]
+        target = Path(path)
+        quote = self._quote_anchor if quotes and self.corpus is not None else None
+        if spec.source == "network":
+            writer = {"graphml": networks.write_graphml, "gexf": networks.write_gexf, "cyjs": networks.write_cyjs,
+                      "cx2": networks.write_cx2}[format]  # fmt: skip
+            target.parent.mkdir(parents=True, exist_ok=True)
+            writer(self.network(), target)
+            return [target]
+        if format == "csv":
+            table = self.claims(with_quotes=quote is not None)
+            return [write_csv(table.columns, table.rows, target)]
+        if format == "kgx":
+            return kgx_io.write(self.curation(), self.ontology, target, quote=quote)
+        if format == "nanopub":
+            return [nanopub_io.write(self.curation(), self.ontology, target)]
+        return [jsonld_io.write_claims(self.curation(), self.ontology, target, quote=quote)]
+
+    def _quote_anchor(self, anchor: Any) -> str | None:
+        return self.corpus.quote(anchor) if self.corpus is not None else None
+
     def quote(self, document: str, start: int, end: int) -> str | None:
-        """The anchored text, resolved from the corpus at run time (None without a corpus)."""
+        """The anchored text, resolved from the corpus at run time and verified: None without a corpus,
+        and None when the document's SHA-256 differs from the registry's or the span's from the one
+        curated, so that drifted text is never shown as a quote. Each drifted document is reported
+        once in :attr:`drift` (and as a :class:`~msc_graph.errors.SourceDrift` warning)."""
         if self.corpus is None:
             return None
-        doc = self.corpus.document(document)
-        return doc.text[start:end]
+        registered = self._document_hashes()
+        file = document if document in registered else f"{document}.txt"
+        try:
+            doc = self.corpus.document(file)
+        except UnknownTermError:
+            self._drifted(document, f"{document} is not in the corpus folder {self.corpus.folder}")
+            return None
+        if doc.id in self.drift:
+            return None
+        if registered.get(file) != doc.sha256:
+            self._drifted(
+                doc.id,
+                f"{doc.id}: the source changed since curation (its SHA-256 is {doc.sha256[:12]}..., the registry "
+                f"says {str(registered.get(file))[:12]}...); its quotes are not shown: re-anchor its claims "
+                "(msc-graph check lists them)",
+            )
+            return None
+        text = doc.text[start:end]
+        if self._span_hashes(file).get((int(start), int(end))) != sha256_text(text):
+            self._drifted(
+                doc.id,
+                f"{doc.id}: span {start}-{end} does not match the SHA-256 curated for it; its quotes are not shown: "
+                "rebuild with the corpus (msc-graph build --corpus DIR) to have every anchor verified",
+            )
+            return None
+        return text
+
+    def _drifted(self, document: str, message: str) -> None:
+        if document not in self.drift:
+            self.drift[document] = message
+            warnings.warn(message, SourceDrift, stacklevel=3)
+
+    def _document_hashes(self) -> dict[str, str]:
+        if "document_hashes" not in self._cache:
+            rows = self.select(query_file("document-hashes"))[1]
+            self._cache["document_hashes"] = {r["file"]: r["sha256"] for r in rows}
+        return self._cache["document_hashes"]
+
+    def _span_hashes(self, file: str) -> dict[tuple[int, int], str]:
+        key = ("span_hashes", file)
+        if key not in self._cache:
+            rows = self.select(query_file("document-anchors"), {"file": file})[1]
+            self._cache[key] = {(int(r["start"]), int(r["end"])): r["span_sha256"] for r in rows}
+        return self._cache[key]
 
 
 def load(
@@ -349,6 +499,8 @@ def load(
     root: str | Path | None = None,
     endpoint: str | None = None,
     timeout: float = 60.0,
+    progress: Callable[[str], None] | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> KnowledgeGraph:
     """Load the knowledge graph into the embedded Oxigraph store (no server).
 
@@ -357,9 +509,12 @@ def load(
     are resolved from anchors. ``root`` loads another project folder (a
     :class:`~msc_graph.workspace.Workspace`): its ontology, claims, queries and build.
     ``endpoint`` answers everything from a SPARQL 1.1 endpoint URL instead of the embedded
-    store (explanations then fetch only the neighbourhood they need).
+    store (explanations then fetch only the neighbourhood they need); each answer must arrive
+    whole within ``timeout`` seconds and ``max_bytes`` bytes.
     """
     folder = corpus_dir(corpus)
+    if corpus is not None and (folder is None or not folder.is_dir()):
+        raise InputError(f"corpus folder {corpus} does not exist; name the folder that holds the source documents")
     corpus_obj = Corpus(folder) if folder is not None and folder.is_dir() else None
     if endpoint is not None:
         return KnowledgeGraph(
@@ -367,7 +522,8 @@ def load(
             ontology=load_ontology(),
             corpus=corpus_obj,
             queries_dir=queries_dir(),
-            endpoint=RemoteEndpoint(endpoint, timeout=timeout),
+            endpoint=RemoteEndpoint(endpoint, timeout=timeout, max_bytes=max_bytes),
+            ontology_dir=ontology_dir(),
         )
     if root is not None:
         root = Path(root)
@@ -375,16 +531,19 @@ def load(
     else:
         build, onto_dir, queries = Path(build_dir) if build_dir else default_build_dir(), ontology_dir(), queries_dir()
     if rebuild:
-        ensure_built(build, ontology_directory=onto_dir, corpus=corpus_obj)
+        ensure_built(build, ontology_directory=onto_dir, corpus=corpus_obj, progress=progress)
     onto = load_ontology(onto_dir)
+    release = open_release(build)  # one published build, pinned while the graph lives: never a mix of two
     kg = KnowledgeGraph(
         store=None,
         ontology=onto,
         corpus=corpus_obj,
         queries_dir=queries,
-        store_factory=lambda: open_store(build / BUILD_OUTPUTS["nt"]),
+        store_factory=lambda: open_store(release.path / BUILD_OUTPUTS["nt"]),
+        release=release,
+        ontology_dir=onto_dir,
     )
-    network = read_network(build, onto_dir, onto)
+    network = read_network(release.path, onto_dir, onto)
     if network is not None:
         kg._cache["network"] = network
     return kg

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,58 @@ POLARITIES = ("positive", "negative")
 def sha256_text(text: str) -> str:
     """SHA-256 of a text encoded as UTF-8, as lowercase hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: characters no RDF serialisation msc-graph writes can hold: XML 1.0 allows only tab, line feed,
+#: carriage return, U+0020-U+D7FF, U+E000-U+FFFD and above; lone surrogates cannot even be encoded
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: characters that end a line for some readers (``str.splitlines``, YAML, JavaScript) besides \n and \r
+LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def bad_character(text: str) -> str | None:
+    """The first character of ``text`` that RDF/XML and UTF-8 cannot hold, or None.
+
+    >>> bad_character("fine, with tab\\t and \\u2028") is None
+    True
+    >>> bad_character("lone \\ud800 surrogate")
+    '\\ud800'
+    """
+    match = _NOT_XML.search(text)
+    return match.group() if match else None
+
+
+def describe_character(char: str) -> str:
+    """``U+0001 (a control character)`` and the like, for messages.
+
+    >>> describe_character("\\x01")
+    'the character U+0001 (a control character)'
+    """
+    import unicodedata
+
+    code = ord(char)
+    if 0xD800 <= code <= 0xDFFF:
+        kind = "a lone surrogate: half of a UTF-16 pair, not a character"
+    elif unicodedata.category(char) == "Cc":
+        kind = "a control character"
+    else:
+        kind = unicodedata.name(char, "a non-character").lower()
+    return f"the character U+{code:04X} ({kind})"
+
+
+def utf8_error(raw: bytes, err: UnicodeDecodeError) -> str:
+    """For bytes that are not UTF-8: which byte, in which column of its line, and the way out
+    (the caller names the file and line).
+
+    >>> raw = b"ok\\nbad \\xff"
+    >>> try:
+    ...     raw.decode("utf-8")
+    ... except UnicodeDecodeError as err:
+    ...     print(utf8_error(raw, err))
+    not UTF-8: byte 0xff in column 5 (invalid start byte); save the file as UTF-8
+    """
+    column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+    return f"not UTF-8: byte 0x{raw[err.start]:02x} in column {column} ({err.reason}); save the file as UTF-8"
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ PREFIXES: dict[str, str] = {
     "document": BASE + "document/",
     "party": BASE + "party/",
     "reference": BASE + "reference/",
+    "publisher": BASE + "publisher/",
     "oa": "http://www.w3.org/ns/oa#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -37,7 +38,21 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "biolink": "https://w3id.org/biolink/vocab/",
 }
+BIOLINK = PREFIXES["biolink"]
+#: identifier schemes of cited works: CURIE prefix -> IRI prefix (the local id is appended)
+IDENTIFIER_PREFIXES: dict[str, str] = {
+    "PMID": "https://pubmed.ncbi.nlm.nih.gov/",
+    "PMCID": "https://www.ncbi.nlm.nih.gov/pmc/articles/",
+    "doi": "https://doi.org/",
+}
+_IDENTIFIER_PATTERNS = (
+    ("PMID", re.compile(r"^(?:PMID|pubmed)[:\s]*([0-9]+)$", re.IGNORECASE)),
+    ("PMCID", re.compile(r"^(?:PMCID[:\s]*|PMC[:\s]*)(?:PMC)?([0-9]+)$", re.IGNORECASE)),
+    ("doi", re.compile(r"^(?:doi[:\s]*|https?://(?:dx\.)?doi\.org/)(10\.[0-9]{4,9}/\S+)$", re.IGNORECASE)),
+)
 
 _MSC_TERMS = [
     "category",
@@ -91,6 +106,7 @@ _MSC_TERMS = [
     "contextKey",
     "contextOrder",
     "contextCategory",
+    "contextRole",
     "stance",
     "requiredPolarity",
     "excludedPolarity",
@@ -130,6 +146,12 @@ _MSC_TERMS = [
     "identifier",
     "partyKind",
     "skipReason",
+    # the Biolink mapping (ontology/biolink.ttl)
+    "biolinkObjectDirection",
+    "biolinkObjectAspect",
+    "biolinkSlot",
+    "biolinkKnowledgeLevel",
+    "biolinkAgentType",
     # cue vocabulary of msc-graph propose (ontology/cues.ttl)
     "relationCue",
     "inverseRelationCue",
@@ -144,7 +166,11 @@ _MSC_TERMS = [
     "terminationCue",
 ]
 _OA_TERMS = ["SpecificResource", "TextPositionSelector", "hasSource", "hasSelector", "hasTarget", "start", "end"]
-_RDF_NAMES = ("MSC", "OA", "OBO", "STATEMENT", "ASSERTION", "DOCUMENT", "PARTY", "REFERENCE", "SKIP", "HAS_EVIDENCE")
+_PROV_TERMS = ["Entity", "Agent", "Organization", "wasAttributedTo", "wasDerivedFrom", "generatedAtTime"]
+_RDF_NAMES = (
+    "MSC", "OA", "OBO", "PROV", "STATEMENT", "ASSERTION", "DOCUMENT", "PARTY", "REFERENCE", "SKIP", "PUBLISHER",
+    "NANOPUB", "HAS_EVIDENCE",
+)  # fmt: skip
 _LAZY: dict[str, object] = {}
 
 
@@ -177,10 +203,23 @@ def __getattr__(name: str):  # PEP 562: the rdflib namespaces are built on first
                 "__doc__": "The W3C Web Annotation terms msc-graph uses.",
             },
         )
+        prov = type(
+            "PROV",
+            (DefinedNamespace,),
+            {
+                "_NS": Namespace(PREFIXES["prov"]),
+                "_fail": True,
+                "__annotations__": {t: object for t in _PROV_TERMS},
+                "__doc__": "The PROV-O terms msc-graph uses.",
+            },
+        )
         obo = Namespace(OBO_BASE)
         _LAZY.update(
             MSC=msc,
             OA=oa,
+            PROV=prov,
+            PUBLISHER=Namespace(BASE + "publisher/"),
+            NANOPUB=Namespace(BASE + "np/"),
             OBO=obo,
             HAS_EVIDENCE=obo["RO_0002558"],
             STATEMENT=Namespace(BASE + "statement/"),
@@ -215,6 +254,28 @@ def iri_to_curie(iri: str) -> str:
     if iri.startswith(BASE) and "/" not in iri[len(BASE) :]:
         return "msc:" + iri[len(BASE) :]
     return iri
+
+
+def parse_identifier(text: str | None) -> tuple[str, str] | None:
+    """The CURIE and IRI of a curated identifier of a cited work (PubMed, PubMed Central, DOI),
+    or None when the text is not one (a bibliographic citation).
+
+    >>> parse_identifier("PMID 25822648")
+    ('PMID:25822648', 'https://pubmed.ncbi.nlm.nih.gov/25822648')
+    >>> parse_identifier("PMC3795813")
+    ('PMCID:PMC3795813', 'https://www.ncbi.nlm.nih.gov/pmc/articles/PMC3795813')
+    >>> parse_identifier("doi:10.1002/btm2.10701")
+    ('doi:10.1002/btm2.10701', 'https://doi.org/10.1002/btm2.10701')
+    >>> parse_identifier("Phys Sportsmed 2013;41:7-18") is None
+    True
+    """
+    text = (text or "").strip()
+    for prefix, pattern in _IDENTIFIER_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            local = ("PMC" if prefix == "PMCID" else "") + match.group(1)
+            return f"{prefix}:{local}", IDENTIFIER_PREFIXES[prefix] + local
+    return None
 
 
 def is_curie(text: str) -> bool:

@@ -10,6 +10,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 from . import namespaces
 from .errors import EnvironmentProblem, InputError, UnknownTermError
-from .model import ContextKey, Predicate, Term
+from .model import ContextKey, Predicate, Term, bad_character, describe_character, utf8_error
 from .namespaces import BASE, iri_to_curie, is_curie
 from .project import __version__, cache_dir, ontology_dir
 
@@ -51,6 +52,8 @@ class Ontology:
     restrictions: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     #: the context properties of statements, by key, in their canonical order
     context: dict[str, ContextKey] = field(default_factory=dict)
+    #: the context key that plays each role of the explanation engine (``msc:contextRole``)
+    context_roles: dict[str, str] = field(default_factory=dict)
     #: modality key -> stance ("affirms", "denies" or "none") and firmness (higher is firmer)
     stance: dict[str, str] = field(default_factory=dict)
     strength: dict[str, int] = field(default_factory=dict)
@@ -69,6 +72,34 @@ class Ontology:
     target_categories: set[str] = field(default_factory=set)
     #: how an explanation expands its source: "derived cells" and "therapy" -> the relation's CURIE
     start_relations: dict[str, str] = field(default_factory=dict)
+    #: value set -> curation key -> label (``SpeakerKind``/``medical-tourism-site`` -> "medical-tourism site")
+    value_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: SKOS mappings of the TBox's own vocabulary: IRI -> [(match kind, target IRI)], match kind one of
+    #: ``exactMatch``, ``closeMatch``, ``broadMatch``, ``narrowMatch`` (biolink.ttl maps to Biolink)
+    mappings: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: the Biolink annotations of biolink.ttl: relation key -> {"direction": ..., "aspect": ...};
+    #: context key -> Biolink slot; modality key -> knowledge level; class CURIE -> agent type
+    biolink_qualifiers: dict[str, dict[str, str]] = field(default_factory=dict)
+    biolink_slots: dict[str, str] = field(default_factory=dict)
+    knowledge_levels: dict[str, str] = field(default_factory=dict)
+    agent_types: dict[str, str] = field(default_factory=dict)
+    #: the ontology header (msc.ttl): iri, title, creator, license, version, version_iri
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def value_label(self, value_set: str, key: str | None) -> str | None:
+        """The label of a controlled value given by its key (the key itself when it has no label).
+
+        >>> load_ontology().value_label("SpeakerKind", "medical-tourism-site")
+        'medical-tourism site'
+        """
+        if key is None:
+            return None
+        return self.value_labels.get(value_set, {}).get(key, key)
+
+    def mapping(self, iri: str, namespace: str) -> tuple[str, str] | None:
+        """The (match kind, target IRI) of a term's one SKOS mapping into ``namespace`` (None: unmapped)."""
+        found = sorted((kind, target) for kind, target in self.mappings.get(iri, []) if target.startswith(namespace))
+        return found[0] if found else None
 
     def valence(self, curie: str) -> str | None:
         """The valence of a term: stated on it, else on its nearest superclasses (None when none
@@ -123,6 +154,11 @@ class Ontology:
             if same_sign and other.fits(subject_kind, object_kind) and (other.subject_kinds or other.object_kinds):
                 out.append(key)
         return out
+
+    def role_key(self, role: str) -> str:
+        """The context key that plays a role of the explanation engine ("condition", "stage",
+        "donor"); the role's own name when the ontology assigns it to no key."""
+        return self.context_roles.get(role, role)
 
     @property
     def context_order(self) -> list[str]:
@@ -313,13 +349,103 @@ def tbox_graph(directory: Path | None = None):  # -> rdflib.Graph
     directory = directory or ontology_dir()
     _require_tbox(directory)
     graph = rdflib.Graph()
+    where: dict[str, Path] = {}  # the file that declares each subject, for messages
     for path in ontology_files(directory):
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as err:  # rdflib raises several types for syntax errors
-            first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            raise InputError(f"{path}: cannot parse Turtle: {first}") from err
+        part = _parse_turtle(path)
+        for subject in part.subjects(unique=True):
+            where.setdefault(str(subject), path)
+        graph += part
+        for prefix, ns in part.namespaces():
+            graph.bind(prefix, ns, override=False)
+    _check_subclass_cycles(graph, where)
     return graph
+
+
+def _parse_turtle(path: Path):  # -> rdflib.Graph
+    """One Turtle file; every problem is one line naming the file and line: bytes that are not
+    UTF-8, syntax errors (with the parser's reason), literals no serialisation can hold."""
+    import rdflib
+
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from err
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: {utf8_error(raw, err)}") from err
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except Exception as err:  # rdflib raises several types for syntax errors
+        lines = getattr(err, "lines", None)
+        reason = getattr(err, "_why", None) or (str(err).strip().splitlines() or [type(err).__name__])[0]
+        at = f":{lines + 1}" if isinstance(lines, int) else ""
+        raise InputError(f"{path}{at}: cannot parse Turtle: {reason}; fix the syntax there") from err
+    for s, p, o in graph:
+        for node in (s, p, o):
+            bad = bad_character(str(node))
+            if bad is not None:
+                subject = iri_to_curie(str(s)) if isinstance(s, rdflib.URIRef) else str(s)
+                raise InputError(
+                    f"{path}:{_line_of(text, graph, s)}: {subject}: {describe_character(bad)} cannot be stored in "
+                    "the graph (RDF/XML and N-Triples refuse it); delete it or replace the escape"
+                )
+    return graph
+
+
+def _line_of(text: str, graph, node) -> int:
+    """The line of a Turtle text where ``node`` is first written as a subject (else first mentioned)."""
+    names = [f"<{node}>"]
+    for prefix, ns in graph.namespaces():
+        if str(node).startswith(str(ns)) and prefix:
+            names.insert(0, f"{prefix}:{str(node)[len(str(ns)) :]}")
+    for pattern in ("^[ \\t]*{}(?![\\w:.-])", "{}(?![\\w:.-])"):
+        for name in names:
+            match = re.search(pattern.format(re.escape(name)), text, re.MULTILINE)
+            if match:
+                return text.count("\n", 0, match.start()) + 1
+    return 1
+
+
+def _check_subclass_cycles(graph, where: dict[str, Path]) -> None:
+    """Refuse a cycle of named classes under rdfs:subClassOf (``A ⊑ B``, ``B ⊑ A``): HermiT reads it
+    as an equivalence and reports nothing, but in msc-graph's hierarchy it is always a mistake."""
+    from rdflib import RDFS, URIRef
+
+    parents: dict[str, list[str]] = {}
+    for child, parent in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(child, URIRef) and isinstance(parent, URIRef):
+            parents.setdefault(str(child), []).append(str(parent))
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(parents):
+        if state.get(start):
+            continue
+        path: list[str] = []
+        stack = [(start, iter(sorted(parents.get(start, ()))))]
+        state[start] = 1
+        path.append(start)
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(child) == 1:
+                cycle = [*path[path.index(child) :], child]
+                names = " ⊑ ".join(iri_to_curie(c) for c in cycle)
+                file = where.get(child)
+                text = file.read_text(encoding="utf-8") if file else ""
+                at = f"{file}:{_line_of(text, graph, URIRef(child))}" if file else "the ontology"
+                raise InputError(
+                    f"{at}: subclass cycle {names}: a class cannot be its own superclass; "
+                    "remove one of these rdfs:subClassOf statements"
+                )
+            elif not state.get(child):
+                state[child] = 1
+                path.append(child)
+                stack.append((child, iter(sorted(parents.get(child, ())))))
 
 
 def _require_tbox(directory: Path) -> None:
@@ -331,7 +457,7 @@ def _require_tbox(directory: Path) -> None:
 
 
 #: bump when the cached term index changes shape (the cache is also keyed by the package version)
-CACHE_FORMAT = 3
+CACHE_FORMAT = 5
 _MEMORY: dict[tuple[Path, str], Ontology] = {}
 
 
@@ -385,6 +511,7 @@ def _write_cache(key: str, onto: Ontology) -> None:
         "restrictions": {k: [list(p) for p in v] for k, v in sorted(onto.restrictions.items())},
         "restriction_fillers": {k: list(v) for k, v in sorted(onto.restriction_fillers.items())},
         "context": [asdict(k) for k in onto.context.values()],
+        "context_roles": onto.context_roles,
         "stance": onto.stance,
         "strength": onto.strength,
         "required_polarity": onto.required_polarity,
@@ -399,6 +526,13 @@ def _write_cache(key: str, onto: Ontology) -> None:
         "kinds": onto.kinds,
         "category_kinds": onto.category_kinds,
         "term_kinds": onto.term_kinds,
+        "value_labels": onto.value_labels,
+        "mappings": {k: [list(m) for m in v] for k, v in sorted(onto.mappings.items())},
+        "biolink_qualifiers": onto.biolink_qualifiers,
+        "biolink_slots": onto.biolink_slots,
+        "knowledge_levels": onto.knowledge_levels,
+        "agent_types": onto.agent_types,
+        "metadata": onto.metadata,
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -435,6 +569,7 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
             restriction_fillers={k: tuple(v) for k, v in data["restriction_fillers"].items()},
             restrictions={k: tuple((p[0], p[1]) for p in v) for k, v in data["restrictions"].items()},
             context={k["key"]: ContextKey(**{**k, "categories": tuple(k["categories"])}) for k in data["context"]},
+            context_roles=data["context_roles"],
             stance=data["stance"],
             strength=data["strength"],
             required_polarity=data["required_polarity"],
@@ -449,6 +584,13 @@ def _read_cache(key: str, directory: Path) -> Ontology | None:
             kinds=data["kinds"],
             category_kinds=data["category_kinds"],
             term_kinds=data["term_kinds"],
+            value_labels=data["value_labels"],
+            mappings={k: [(m[0], m[1]) for m in v] for k, v in data["mappings"].items()},
+            biolink_qualifiers=data["biolink_qualifiers"],
+            biolink_slots=data["biolink_slots"],
+            knowledge_levels=data["knowledge_levels"],
+            agent_types=data["agent_types"],
+            metadata=data["metadata"],
         )
     except (KeyError, TypeError):
         return None
@@ -559,11 +701,56 @@ def _parse(directory: Path) -> Ontology:
         )
 
     values: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
+    value_labels: dict[str, dict[str, str]] = {name: {} for name in VALUE_SETS}
     for name in VALUE_SETS:
         for individual in graph.subjects(RDF.type, MSC[name]):
             key = graph.value(individual, MSC.curationKey)
             if key is not None:
                 values[name][str(key)] = str(individual)
+                value_labels[name][str(key)] = str(graph.value(individual, RDFS.label) or key)
+    mappings: dict[str, list[tuple[str, str]]] = {}
+    for kind in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch"):
+        for node, target in graph.subject_objects(SKOS[kind]):
+            if isinstance(node, URIRef) and isinstance(target, URIRef):
+                mappings.setdefault(str(node), []).append((kind, str(target)))
+    mappings = {k: sorted(v) for k, v in sorted(mappings.items())}
+    qualifiers: dict[str, dict[str, str]] = {}
+    for pred in predicates.values():
+        node = URIRef(pred.iri)
+        found = {
+            name: str(value)
+            for name, prop in (("direction", MSC.biolinkObjectDirection), ("aspect", MSC.biolinkObjectAspect))
+            if (value := graph.value(node, prop)) is not None
+        }
+        if found:
+            qualifiers[pred.key] = found
+    slots = {
+        str(key): str(slot)
+        for prop, slot in graph.subject_objects(MSC.biolinkSlot)
+        if (key := graph.value(prop, MSC.contextKey)) is not None
+    }
+    modality_keys = {iri: key for key, iri in values["Modality"].items()}
+    knowledge_levels = {
+        modality_keys[str(node)]: str(level)
+        for node, level in graph.subject_objects(MSC.biolinkKnowledgeLevel)
+        if str(node) in modality_keys
+    }
+    agent_types = {iri_to_curie(str(node)): str(kind) for node, kind in graph.subject_objects(MSC.biolinkAgentType)}
+    metadata: dict[str, str] = {}
+    header = URIRef(BASE + "ontology")
+    if (header, RDF.type, OWL.Ontology) in graph:
+        from rdflib.namespace import DCTERMS
+
+        metadata["iri"] = str(header)
+        for name, prop in (
+            ("title", DCTERMS.title),
+            ("creator", DCTERMS.creator),
+            ("license", DCTERMS.license),
+            ("version", OWL.versionInfo),
+            ("version_iri", OWL.versionIRI),
+        ):
+            if (value := graph.value(header, prop)) is not None:
+                metadata[name] = str(value)
     commercial = {
         key
         for key, iri in values["SpeakerKind"].items()
@@ -581,6 +768,11 @@ def _parse(directory: Path) -> Ontology:
             order=int(order) if order is not None else 99,
             categories=tuple(sorted(str(c)[len(BASE) :] for c in graph.objects(prop, MSC.contextCategory))),
         )
+    context_roles = {
+        str(role): str(key)
+        for prop, role in graph.subject_objects(MSC.contextRole)
+        if (key := graph.value(prop, MSC.contextKey)) is not None
+    }
     stance: dict[str, str] = {}
     strength: dict[str, int] = {}
     polarity_keys = {iri: key for key, iri in values["Polarity"].items()}
@@ -623,6 +815,7 @@ def _parse(directory: Path) -> Ontology:
         restriction_fillers=fillers,
         restrictions=restrictions,
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
+        context_roles=dict(sorted(context_roles.items())),
         stance=stance,
         strength=strength,
         required_polarity=dict(sorted(required.items())),
@@ -637,6 +830,13 @@ def _parse(directory: Path) -> Ontology:
         kinds={key: iri_to_curie(iri) for iri, key in sorted(kind_keys.items(), key=lambda kv: kv[1])},
         category_kinds=dict(sorted(category_kinds.items())),
         term_kinds=dict(sorted(term_kinds.items())),
+        value_labels=value_labels,
+        mappings=mappings,
+        biolink_qualifiers=dict(sorted(qualifiers.items())),
+        biolink_slots=dict(sorted(slots.items())),
+        knowledge_levels=dict(sorted(knowledge_levels.items())),
+        agent_types=dict(sorted(agent_types.items())),
+        metadata=metadata,
     )
 
 

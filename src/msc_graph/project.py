@@ -16,7 +16,10 @@ True
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
+
+from .errors import InputError
 
 #: the package version (the single source: pyproject reads it from here)
 __version__ = "0.1.0"
@@ -75,7 +78,7 @@ def build_dir() -> Path:
     ``$MSC_GRAPH_ROOT``), else ``build/`` in the user cache (an installed wheel)."""
     env = os.environ.get("MSC_GRAPH_BUILD")
     if env:
-        return Path(env).resolve()
+        return Path(os.path.abspath(env))  # not resolved: the build folder is a link to the published build
     if is_installed():
         return cache_dir() / "build"
     return project_root() / "build"
@@ -99,3 +102,51 @@ def reference_dir() -> Path | None:
         return Path(env).resolve()
     default = project_root().parent / "shared" / "reference"
     return default.resolve() if default.is_dir() else None
+
+
+def _existing_ancestor(path: Path) -> Path:
+    """The nearest folder or file that exists at or above ``path``."""
+    current = path
+    while not current.exists() and current != current.parent:
+        current = current.parent
+    return current
+
+
+def check_output_folder(path: str | os.PathLike[str], option: str = "--output") -> Path:
+    """``path`` as a folder msc-graph may create or write into, checked before any work is done.
+
+    Raises :class:`~msc_graph.errors.InputError` (one line, with the way out) when the path is a
+    file, lies below a file, or its nearest existing folder is not writable.
+    """
+    target = Path(path).absolute()
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{option} {path}: is a file, not a folder; choose a folder")
+    _check_ancestor(target, path, option)
+    return target
+
+
+def check_output_file(path: str | os.PathLike[str], option: str = "--output") -> Path:
+    """``path`` as a file msc-graph may (over)write, checked before any work is done."""
+    target = Path(path).absolute()
+    if target.is_dir():
+        raise InputError(f"{option} {path}: is a folder; name a file in it")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise InputError(f"{option} {path}: the file is not writable; choose another path")
+    _check_ancestor(target.parent, path, option)
+    return target
+
+
+def _check_ancestor(folder: Path, given: str | os.PathLike[str], option: str) -> None:
+    existing = _existing_ancestor(folder)
+    if not existing.is_dir():
+        raise InputError(f"{option} {given}: {existing} is a file, so nothing can be written below it; choose a folder")
+    reason = None if os.access(existing, os.W_OK | os.X_OK) else "permission denied"
+    if reason is None:  # access() says yes to root everywhere; a real (removed) file says what writing will do
+        try:
+            fd, probe = tempfile.mkstemp(prefix=".msc-graph-probe-", dir=existing)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as err:
+            reason = (err.strerror or str(err)).lower()
+    if reason is not None:
+        raise InputError(f"{option} {given}: cannot write in {existing} ({reason}); choose a folder you can write to")

@@ -1,8 +1,10 @@
 """The NetworkX projection of the claims: one node per term, one edge per statement.
 
-Each edge carries the statement's relation, effect sign, polarity, context and every
-assertion behind it (document, party, speaker kind, modality, evidence, paraphrase, anchor),
-so that explanations never need to go back to the store. It is made two ways that give the
+Each edge is keyed by its statement id and carries plain attributes (relation, sign, polarity,
+context, modality mix, documents, speaker kinds, evidence: strings, numbers and booleans), so
+that every NetworkX writer takes the graph; the statement object behind each edge, with every
+assertion (document, party, speaker kind, modality, evidence, paraphrase, anchor), is reachable
+by key (:func:`statements`), so that explanations never need to go back to the store. It is made two ways that give the
 same graph (tested): :func:`from_model` from the curated claims (what the build caches) and
 :func:`from_rows` from the rows of the projection query (any store or endpoint).
 """
@@ -103,7 +105,7 @@ def from_model(curation: Curation, onto: Ontology, conflicts: Iterable[tuple[str
             )
         )
     both = [(a, b) for a, b in conflicts] + [(b, a) for a, b in conflicts]
-    return _graph(edges, onto, both)
+    return network(edges, onto, both)
 
 
 def from_rows(rows: list[dict[str, Any]], onto: Ontology, conflicts: Iterable[tuple[str, str]] = ()) -> nx.MultiDiGraph:
@@ -148,43 +150,143 @@ def from_rows(rows: list[dict[str, Any]], onto: Ontology, conflicts: Iterable[tu
                 follow_up=row.get("follow_up"),
             )
         )
-    return _graph(edges, onto, conflicts)
+    return network(edges, onto, conflicts)
 
 
-def _graph(edges: dict[str, StatementEdge], onto: Ontology, conflicts: Iterable[tuple[str, str]]) -> nx.MultiDiGraph:
+class GraphAttributes(dict):
+    """A network's graph attributes: plain values as items, which is all that NetworkX's writers
+    (GraphML, GEXF, node-link JSON) see, while the statement objects (``"statements"``: id ->
+    :class:`StatementEdge`) and the conflict table (``"conflicts"``) are reachable by key only."""
+
+    def __init__(self, hidden: dict[str, Any] | None = None, /, **plain: Any) -> None:
+        super().__init__(**plain)
+        self.hidden: dict[str, Any] = dict(hidden or {})
+
+    def __missing__(self, key: str) -> Any:
+        return self.hidden[key]
+
+    def __reduce__(self):  # copy and pickle keep the hidden entries
+        return (type(self), (self.hidden,), None, None, iter(self.items()))
+
+
+def statements(graph: nx.MultiDiGraph) -> dict[str, StatementEdge]:
+    """The statement objects of a network, by edge key (the statement id)."""
+    return graph.graph["statements"]
+
+
+def conflict_table(graph: nx.MultiDiGraph) -> dict[str, tuple[str, ...]]:
+    """Statement id -> the ids of the statements it conflicts with."""
+    return graph.graph["conflicts"]
+
+
+def _joined(values: Iterable[Any]) -> str:
+    return "; ".join(sorted({str(v) for v in values if v is not None}))
+
+
+def edge_attributes(edge: StatementEdge, onto: Ontology, conflicts: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The plain attributes of a statement's edge: strings, numbers and booleans only, so that every
+    NetworkX writer takes them (GraphML has no list type, and NetworkX's GEXF writer reads a list as
+    time spells: several values are one string joined by ``"; "``)."""
+    pred = onto.predicates.get(edge.predicate)
+    label = pred.label if pred else edge.predicate
+    items = edge.assertions
+    modalities: dict[str, int] = {}
+    for a in items:
+        modalities[a.modality] = modalities.get(a.modality, 0) + 1
+    attrs: dict[str, Any] = {
+        "statement": edge.statement,
+        "predicate": edge.predicate,
+        "predicate_label": label,
+        "relation": pred.curie if pred else edge.predicate,
+        "label": label if edge.polarity == "positive" else f"NOT {label}",
+        "sign": edge.sign,
+        "polarity": edge.polarity,
+        "negated": edge.polarity == "negative",
+        "context": "; ".join(
+            f"{key}: {onto.terms[value].label if value in onto.terms else value}" for key, value in edge.context.items()
+        ),
+        "modalities": "; ".join(f"{m} {n}" for m, n in sorted(modalities.items())),
+        "claims": _joined(a.claim for a in items),
+        "assertion_count": len(items),
+        "documents": _joined(a.document for a in items),
+        "document_count": len({a.document for a in items}),
+        "parties": _joined(a.party for a in items),
+        "speakers": _joined(a.speaker for a in items),
+        "evidence_types": _joined(a.evidence_type for a in items),
+        "evidence": _joined(
+            onto.terms[a.evidence_type].label if a.evidence_type in onto.terms else a.evidence_type for a in items
+        ),
+        "best_evidence": edge.best_evidence,
+        "conflicts_with": _joined(conflicts),
+    }
+    attrs.update({key: value for key, value in edge.context.items()})
+    studies = [a.studies for a in items if a.studies is not None]
+    patients = [a.patients for a in items if a.patients is not None]
+    if studies:
+        attrs["studies"] = max(studies)
+    if patients:
+        attrs["patients"] = max(patients)
+    return attrs
+
+
+def node_attributes(curie: str, onto: Ontology) -> dict[str, Any]:
+    """The plain attributes of a term's node (unset values are left out: writers take no None)."""
+    term = onto.terms.get(curie)
+    attrs: dict[str, Any] = {"label": term.label if term else curie, "curie": curie}
+    if term is not None:
+        attrs["iri"] = term.iri
+    if term is not None and term.category:
+        attrs["category"] = term.category
+        attrs["category_label"] = onto.category_label(term.category)
+    valence = onto.valence(curie)
+    if valence:
+        attrs["valence"] = valence
+    return attrs
+
+
+def network(
+    edges: dict[str, StatementEdge] | Iterable[StatementEdge],
+    onto: Ontology,
+    conflicts: Iterable[tuple[str, str]] = (),
+) -> nx.MultiDiGraph:
+    """A NetworkX multigraph of statements: one node per term and one edge per statement, keyed by
+    the statement id, with plain attributes (:func:`edge_attributes`, :func:`node_attributes`); the
+    statement objects are reachable by key (:func:`statements`). ``conflicts`` are statement id
+    pairs, each direction listed."""
     import networkx as nx
 
-    graph = nx.MultiDiGraph()
-    for edge in sorted(edges.values(), key=lambda e: e.statement):
-        for node in (edge.subject, edge.object):
-            if node not in graph:
-                term = onto.terms.get(node)
-                graph.add_node(
-                    node,
-                    label=term.label if term else node,
-                    category=term.category if term else None,
-                    valence=onto.valence(node),
-                )
-        edge.assertions.sort(key=lambda a: a.claim)
-        graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
-    graph.graph["statements"] = dict(sorted(edges.items()))
+    by_id = edges if isinstance(edges, dict) else {e.statement: e for e in edges}
     table: dict[str, set[str]] = {}
     for a, b in conflicts:
         table.setdefault(a, set()).add(b)
-    graph.graph["conflicts"] = {k: tuple(sorted(v)) for k, v in sorted(table.items())}
+    graph = nx.MultiDiGraph()
+    for edge in sorted(by_id.values(), key=lambda e: e.statement):
+        for node in (edge.subject, edge.object):
+            if node not in graph:
+                graph.add_node(node, **node_attributes(node, onto))
+        edge.assertions.sort(key=lambda a: a.claim)
+        graph.add_edge(
+            edge.subject, edge.object, key=edge.statement,
+            **edge_attributes(edge, onto, tuple(sorted(table.get(edge.statement, ())))),
+        )  # fmt: skip
+    graph.graph = GraphAttributes(
+        {
+            "statements": dict(sorted(by_id.items())),
+            "conflicts": {k: tuple(sorted(v)) for k, v in sorted(table.items())},
+        },
+        name="msc-graph claims",
+    )
     return graph
 
 
 def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """The projection as plain JSON data (statements with their assertions, and the conflicts):
     what the build caches, deterministic byte for byte."""
-    statements = graph.graph["statements"]
+    table = statements(graph)
     return {
         # the context as pairs: its keys keep the ontology's order through JSON with sorted keys
-        "statements": [
-            {**asdict(statements[sid]), "context": list(statements[sid].context.items())} for sid in sorted(statements)
-        ],
-        "conflicts": [[a, b] for a, bs in sorted(graph.graph["conflicts"].items()) for b in bs],
+        "statements": [{**asdict(table[sid]), "context": list(table[sid].context.items())} for sid in sorted(table)],
+        "conflicts": [[a, b] for a, bs in sorted(conflict_table(graph).items()) for b in bs],
     }
 
 
@@ -195,4 +297,4 @@ def from_json(data: dict[str, Any], onto: Ontology) -> nx.MultiDiGraph:
         items = [EvidenceItem(**item) for item in record["assertions"]]
         context = {key: value for key, value in record["context"]}
         edges[record["statement"]] = StatementEdge(**{**record, "context": context, "assertions": items})
-    return _graph(edges, onto, [(a, b) for a, b in data["conflicts"]])
+    return network(edges, onto, [(a, b) for a, b in data["conflicts"]])

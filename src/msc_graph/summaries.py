@@ -56,6 +56,7 @@ class SummaryRules:
     step_predicates: frozenset[str]  # the chain-step relations
     affirming: frozenset[str]  # the modalities that affirm their statement
     caveat_predicates: frozenset[str]
+    condition_key: str = "condition"  # the context key of the condition a statement is claimed for
 
 
 def summary_rules(onto: Ontology) -> SummaryRules:
@@ -66,6 +67,7 @@ def summary_rules(onto: Ontology) -> SummaryRules:
             iri_to_curie(iri) for key, iri in onto.values["Modality"].items() if onto.stance.get(key) == "affirms"
         ),
         caveat_predicates=frozenset(onto.predicates[k].curie for k in onto.caveat_relations if k in onto.predicates),
+        condition_key=onto.role_key("condition"),
     )
 
 
@@ -127,7 +129,7 @@ class Skeleton:
             and facts.predicate in rules.step_predicates
             and any(modality in rules.affirming for _, modality, _ in facts.assertions)
         ):
-            condition = facts.context.get("condition")
+            condition = facts.context.get(rules.condition_key)
             token = f"{facts.id}>{facts.object}" + (f"@{condition}" if condition else "")
             self.steps.setdefault(facts.subject, []).append(token)
 

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .build import BuildResult, build
 from .check import CheckReport, run_check
 from .corpus import Corpus
@@ -75,6 +73,8 @@ class Workspace:
         path = self.corpus_dir / f"{doc_id}.txt"
         path.write_text(text, encoding="utf-8")
         registry_path = self.ontology / "documents.yaml"
+        import yaml
+
         registry = yaml.safe_load(registry_path.read_text(encoding="utf-8"))
         registry["documents"] = [d for d in registry["documents"] if d["id"] != doc_id]
         record = {
@@ -116,6 +116,8 @@ class Workspace:
         data["claims"] = claims
         if skip:
             data["skip"] = skip
+        import yaml
+
         path = self.ontology / "claims" / f"{doc_id}.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
         return path

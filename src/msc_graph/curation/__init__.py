@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .coverage import DocumentCoverage, coverage, is_covered
 from .loader import LineDict, display_path, read_yaml
-from .reader import claim_files, load_curation, load_documents
+from .reader import claim_files, load_curation, load_documents, registered_documents
 
 __all__ = [
     "DocumentCoverage",
@@ -18,4 +18,5 @@ __all__ = [
     "load_curation",
     "load_documents",
     "read_yaml",
+    "registered_documents",
 ]

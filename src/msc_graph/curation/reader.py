@@ -15,6 +15,7 @@ from typing import Any
 from ..corpus import Corpus
 from ..errors import AnchorError, CurationError, InputError, UnknownTermError
 from ..model import (
+    LINE_BREAKS,
     POLARITIES,
     SKIP_REASONS,
     Anchor,
@@ -27,7 +28,9 @@ from ..model import (
     Reference,
     Skip,
     Statement,
+    describe_character,
 )
+from ..namespaces import parse_identifier
 from ..ontology import Ontology, load_ontology
 from ..project import ontology_dir
 from .loader import display_path, location, read_yaml
@@ -66,24 +69,60 @@ def _unknown_fields(found: dict, allowed: set[str]) -> list[str]:
     return messages
 
 
+def _kind(value: Any) -> str:
+    """What a YAML value is, for messages (``a list``, ``a boolean (true)``)."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()}; YAML reads yes/no/on/off/true/false as booleans: quote it)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, int | float):
+        return f"a number ({value!r})"
+    return f"{type(value).__name__} {value!r}"
+
+
+#: claim fields that must be text (YAML would otherwise turn ``cue: no`` into false, a paraphrase into a list)
+TEXT_FIELDS = ("id", "subject", "predicate", "object", "polarity", "modality", "cue", "party", "speaker",
+               "reference", "paraphrase", "note", "status")  # fmt: skip
+#: fields whose value may also be written as a number
+VALUE_FIELDS = ("object_value",)
+
+
 # ------------------------------------------------------------------ documents
 
 
 def load_documents(path: Path, corpus: Corpus | None, problems: _Collector) -> dict[str, Document]:
     data = read_yaml(path)
     if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
-        raise CurationError("expected a mapping with a 'documents' list", where=str(path))
+        raise CurationError("expected a mapping with a 'documents' list", where=location(path, data))
     documents: dict[str, Document] = {}
     for record in data["documents"]:
         where = location(path, record)
         if not isinstance(record, dict):
-            problems.add("each document must be a mapping", where=where)
+            problems.add("each document must be a mapping", where=location(path, data, "documents"))
             continue
         for message in _unknown_fields(record, DOCUMENT_FIELDS):
             problems.add(message, where=where)
         missing = [k for k in ("id", "file", "sha256", "title", "publisher", "kind", "speaker") if not record.get(k)]
         if missing:
             problems.add(f"document is missing {', '.join(missing)}", where=where)
+            continue
+        not_text = [k for k in sorted(DOCUMENT_FIELDS) if k in record and not isinstance(record[k], str | None)]
+        if not_text:
+            problems.add(
+                f"{not_text[0]}: expected text, got {_kind(record[not_text[0]])}",
+                where=location(path, record, not_text[0]),
+            )
+            continue
+        if record["file"] != f"{record['id']}.txt":
+            problems.add(
+                f"file {record['file']!r} must be the document's own file in the corpus folder, "
+                f"'{record['id']}.txt' (no folders: the registry names files, not paths)",
+                where=location(path, record, "file"),
+            )
             continue
         doc = Document(
             id=str(record["id"]),
@@ -175,9 +214,13 @@ class _FileReader:
             )
             return None
         start, end, digest = value["start"], value["end"], str(value["sha256"])
-        if not (isinstance(start, int) and isinstance(end, int)) or start >= end:
+        whole = all(isinstance(x, int) and not isinstance(x, bool) for x in (start, end))
+        if not whole or start < 0 or start >= end:
             self.problems.add(
-                f"anchor offsets must be integers with start < end (got {start!r}-{end!r})", where=where, claim=claim
+                f"anchor offsets must be whole numbers with 0 <= start < end (got {start!r}-{end!r}); "
+                f"get them with msc-graph locate {doc} 'TEXT'",
+                where=where,
+                claim=claim,
             )
             return None
         if not HEX64.match(digest):
@@ -200,29 +243,47 @@ class _FileReader:
         for message in _unknown_fields(data, FILE_FIELDS):
             self.problems.add(message, where=location(path, data))
         doc_id = data.get("document")
-        if doc_id not in self.documents:
+        if not isinstance(doc_id, str) or doc_id not in self.documents:
+            # its claim ids still count as known, so that links to them are not reported as a second problem
+            for record in data.get("claims") or [] if isinstance(data.get("claims"), list) else []:
+                if isinstance(record, dict) and isinstance(record.get("id"), str):
+                    self.problems.seen_ids.add(record["id"])
             close = difflib.get_close_matches(str(doc_id), list(self.documents), n=1, cutoff=0.3)
             hint = f"; did you mean {close[0]!r}?" if close else "; register it in ontology/documents.yaml"
             self.problems.add(f"unknown document {doc_id!r}{hint}", where=location(path, data, "document"))
             return None, {}, {}, [], []
         document = self.documents[doc_id]
+        shapes = {"references": dict, "parties": dict, "claims": list, "skip": list}
+        for key, shape in shapes.items():
+            if data.get(key) is not None and not isinstance(data[key], shape):
+                what = "a mapping of name: {label: ...}" if shape is dict else "a list of records (- id: ...)"
+                self.problems.add(f"{key} must be {what}, not {_kind(data[key])}", where=location(path, data, key))
+                return None, {}, {}, [], []
 
         references: dict[str, Reference] = {}
         for local, rec in (data.get("references") or {}).items():
             where = location(path, data.get("references"), local)
-            if not isinstance(rec, dict) or not rec.get("label"):
-                self.problems.add(f"reference {local!r} needs a label", where=where)
+            if not isinstance(rec, dict) or not isinstance(rec.get("label"), str) or not rec["label"]:
+                self.problems.add(f"reference {local!r} needs a label (text)", where=where)
                 continue
             for message in _unknown_fields(rec, REFERENCE_FIELDS):
                 self.problems.add(message, where=where)
-            references[local] = Reference(f"{doc_id}/{local}", str(rec["label"]), rec.get("url"), rec.get("identifier"))
+            identifier = rec.get("identifier")
+            parsed = parse_identifier(str(identifier)) if identifier else None
+            # a PubMed, PMC or DOI identifier becomes its CURIE; other text is a bibliographic citation
+            identifier = parsed[0] if parsed else identifier
+            references[local] = Reference(f"{doc_id}/{local}", str(rec["label"]), rec.get("url"), identifier)
 
         parties: dict[str, Party] = {}
         party_defaults: dict[str, tuple[str | None, str | None]] = {}
         for local, rec in (data.get("parties") or {}).items():
             where = location(path, data.get("parties"), local)
-            if not isinstance(rec, dict) or not rec.get("label") or not rec.get("kind"):
-                self.problems.add(f"party {local!r} needs a label and a kind", where=where)
+            if (
+                not isinstance(rec, dict)
+                or not isinstance(rec.get("label"), str)
+                or not isinstance(rec.get("kind"), str)
+            ):
+                self.problems.add(f"party {local!r} needs a label and a kind (text)", where=where)
                 continue
             for message in _unknown_fields(rec, PARTY_FIELDS):
                 self.problems.add(message, where=where)
@@ -296,6 +357,20 @@ class _FileReader:
         if not cid or not ID_PATTERN.match(str(cid)):
             self.problems.add("claim needs an id of lowercase letters, digits and hyphens", where=where)
             return None
+        for key in TEXT_FIELDS:
+            value = record.get(key)
+            if value is not None and not isinstance(value, str) and not (key in VALUE_FIELDS and _number(value)):
+                self.problems.add(
+                    f"{key}: expected text, got {_kind(value)}", where=location(path, record, key), claim=claim
+                )
+                return None
+        for key in VALUE_FIELDS:
+            value = record.get(key)
+            if value is not None and not isinstance(value, str) and not _number(value):
+                self.problems.add(
+                    f"{key}: expected a value, got {_kind(value)}", where=location(path, record, key), claim=claim
+                )
+                return None
         _check_status(record, self.problems, location(path, record, "status"), claim, "claim")
         missing = [k for k in CLAIM_REQUIRED if record.get(k) in (None, "", [])]
         if missing:
@@ -429,11 +504,30 @@ class _FileReader:
 
         anchor = self.anchor(record["anchor"], doc=document.id, node=record, claim=claim)
         paraphrase = str(record["paraphrase"]).strip()
-        if "\n" in paraphrase:
-            self.problems.add("paraphrase must be one line", where=location(path, record, "paraphrase"), claim=claim)
+        breaks = [c for c in "\n\r" + LINE_BREAKS if c in paraphrase]
+        if breaks:
+            self.problems.add(
+                "paraphrase must be one line"
+                + (f" (it holds {describe_character(breaks[0])})" if breaks[0] not in "\n" else ""),
+                where=location(path, record, "paraphrase"),
+                claim=claim,
+            )
         conflicts = record.get("conflicts_with") or []
         if isinstance(conflicts, str):
             conflicts = [conflicts]
+        if not isinstance(conflicts, list) or not all(isinstance(c, str) for c in conflicts):
+            self.problems.add(
+                f"conflicts_with must be a claim id or a list of claim ids, not {_kind(record.get('conflicts_with'))}",
+                where=location(path, record, "conflicts_with"),
+                claim=claim,
+            )
+            conflicts = []
+        elif str(cid) in conflicts:
+            self.problems.add(
+                "conflicts_with names the claim itself; a claim cannot conflict with itself (name the other claim)",
+                where=location(path, record, "conflicts_with"),
+                claim=claim,
+            )
 
         if len(self.problems.problems) > before or subject is None or predicate is None:
             return None
@@ -463,6 +557,18 @@ class _FileReader:
             conflicts_with=tuple(str(c) for c in conflicts),
             source=where,
         )
+
+
+def registered_documents(ontology_directory: Path | None = None) -> list[str]:
+    """The ids in the document registry (``documents.yaml``), read without validating the rest: what a
+    ``--document`` option is checked against before any work."""
+    data = read_yaml((ontology_directory or ontology_dir()) / "documents.yaml")
+    records = data.get("documents") if isinstance(data, dict) else None
+    return sorted(str(r["id"]) for r in records or [] if isinstance(r, dict) and isinstance(r.get("id"), str))
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def claim_files(directory: Path) -> list[Path]:
@@ -517,7 +623,22 @@ def load_curation(
             )
         else:
             ids[item.id] = item.source or ""
-    claim_ids = {a.id for a in assertions}
+    # the same document claiming the same statement from the same span, credited to the same party and
+    # reference with the same modality and evidence, is one assertion however it is paraphrased
+    verbatim: dict[tuple[Any, ...], Assertion] = {}
+    for one in assertions:
+        same = (one.statement.id, one.document, one.anchor.start, one.anchor.end, one.party, one.reference,
+                one.modality, one.cue, one.speaker, one.evidence)  # fmt: skip
+        earlier = verbatim.setdefault(same, one)
+        if earlier is not one:
+            problems.add(
+                f"repeats claim {earlier.id} (at {earlier.source}): the same statement from the same span of "
+                f"{one.document}, party, reference, modality and evidence is one assertion, not two; delete one "
+                "(or encode what differs)",
+                where=one.source or "",
+                claim=one.id,
+            )
+    claim_ids = {one.id for one in assertions}
     for assertion in assertions:
         for other in assertion.conflicts_with:
             if other not in claim_ids and other not in problems.seen_ids:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..namespaces import iri_to_curie
-from ..projection import EvidenceItem, StatementEdge, from_rows
+from ..projection import EvidenceItem, StatementEdge, conflict_table, from_rows, network, statements
 from ..sparql.statements import BATCH, projection_query, statement_iri, statements_by_id
 from ..sparql.text import query_file, values_block, with_values
 from ..summaries import Skeleton, StepSkeleton, parse_statement_summary
@@ -53,12 +53,13 @@ class FullAccess:
     def derivations(self, tissue: str) -> list[StatementEdge]:
         """The statements "X derives from ``tissue``" (positive, of the derivation claim relation)."""
         key = self.rules.derives_from_key
+        table = statements(self.graph)
         if tissue not in self.graph:
             return []
         return sorted(
             (
                 e
-                for _, _, e in self.graph.in_edges(tissue, data="data")
+                for e in (table[k] for _, _, k in self.graph.in_edges(tissue, keys=True))
                 if e.predicate == key and e.polarity == "positive"
             ),
             key=lambda e: e.statement,
@@ -68,28 +69,29 @@ class FullAccess:
         return self.graph
 
     def details(self, ids: set[str]) -> dict[str, StatementEdge]:
-        statements = self.graph.graph["statements"]
-        return {i: statements[i] for i in sorted(ids) if i in statements}
+        table = statements(self.graph)
+        return {i: table[i] for i in sorted(ids) if i in table}
 
     def about(self, subjects: set[str], keep) -> list[StatementEdge]:
         """Statements about ``subjects`` that are caveats or denials (negative polarity), those that ``keep``."""
         out = []
+        table = statements(self.graph)
         for subject in sorted(subjects):
             if subject not in self.graph:
                 continue
-            for _, _, e in self.graph.out_edges(subject, data="data"):
+            for e in (table[k] for _, _, k in self.graph.out_edges(subject, keys=True)):
                 if (e.polarity == "negative" or e.predicate in self.rules.onto.caveat_relations) and keep(e):
                     out.append(e)
         return sorted(out, key=lambda e: e.statement)
 
     def conflicts(self, ids: set[str]) -> dict[str, list[StatementEdge]]:
-        statements = self.graph.graph["statements"]
-        table = self.graph.graph["conflicts"]
+        by_id = statements(self.graph)
+        table = conflict_table(self.graph)
         out: dict[str, list[StatementEdge]] = {}
         for sid in sorted(ids):
             partners = set(table.get(sid, ()))
             partners |= {a for a, bs in table.items() if sid in bs}
-            found = [statements[p] for p in sorted(partners) if p in statements]
+            found = [by_id[p] for p in sorted(partners) if p in by_id]
             if found:
                 out[sid] = found
         return out
@@ -99,7 +101,7 @@ def _edges(kg, rows: list[dict[str, Any]]) -> list[StatementEdge]:
     if not rows:
         return []
     graph = from_rows(rows, kg.ontology)
-    return sorted(graph.graph["statements"].values(), key=lambda e: e.statement)
+    return sorted(statements(graph).values(), key=lambda e: e.statement)
 
 
 class BoundedAccess:
@@ -192,12 +194,7 @@ class BoundedAccess:
             )
         succ = self.skeleton().successors
         edges = self._light({sid for u, v in chosen for sid in succ[u][v]})
-        import networkx as nx
-
-        graph = nx.MultiDiGraph(statements={e.statement: e for e in edges}, conflicts={})
-        for edge in edges:
-            graph.add_edge(edge.subject, edge.object, key=edge.statement, data=edge)
-        return graph
+        return network(edges, self.rules.onto)
 
     def _light(self, ids: set[str]) -> list[StatementEdge]:
         """The statements (ids) as ranking reads them, one summary row each (``msc:statementSummary``:

@@ -92,7 +92,7 @@ class _Assemble:
             context=self.context(link),
             assertions=[self.assertion(a) for a in self.rules.support(link)],
             inherited=inherited,
-            stage_specific=q.stage is not None and link.context.get("stage") is not None,
+            stage_specific=q.stage is not None and link.context.get(q.keys[1]) is not None,
             contested_by=contested,
         )
 

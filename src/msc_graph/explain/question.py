@@ -43,24 +43,27 @@ class Question:
     #: subclasses and (when generalising) its superclasses, each with how it relates
     conditions: dict[str, str] = field(default_factory=dict)
     stages: frozenset[str] = frozenset()  # the stage, its subclasses and superclasses
+    #: the context keys of the condition, stage and donor roles (``msc:contextRole`` in the ontology)
+    keys: tuple[str, str, str] = ("condition", "stage", "donor")
 
     def allows_context(self, edge: StatementEdge) -> bool:
         """A statement whose context fits the question: no other condition, stage or donor type."""
         context = edge.context
-        condition = context.get("condition")
+        condition_key, stage_key, donor_key = self.keys
+        condition = context.get(condition_key)
         if condition is not None and condition not in self.conditions:
             return False
-        stage = context.get("stage")
+        stage = context.get(stage_key)
         if self.stage is not None and stage is not None and stage not in self.stages:
             return False
-        donor = context.get("donor")
+        donor = context.get(donor_key)
         return self.donor is None or donor is None or donor == self.donor.curie
 
     def end_of(self, edge: StatementEdge) -> tuple[str, str] | None:
         """Where a step ends a chain: (the condition it reaches or is claimed for, how)."""
         if edge.object in self.conditions:
             return edge.object, self.conditions[edge.object]
-        condition = edge.context.get("condition")
+        condition = edge.context.get(self.keys[0])
         if condition in self.conditions:
             return condition, self.conditions[condition]
         return None
@@ -106,7 +109,7 @@ def _in_categories(onto: Ontology, text: str, categories, what: str) -> Term:
 
 
 def _stage_terms(onto: Ontology) -> list[Term]:
-    key = onto.context.get("stage")
+    key = onto.context.get(onto.role_key("stage"))
     categories = set(key.categories) if key else set()
     return [t for t in onto.terms.values() if t.category in categories]
 
@@ -181,7 +184,7 @@ def ask(
     assert cond is not None
     donor_term = None
     if donor is not None:
-        key = onto.context.get("donor")
+        key = onto.context.get(onto.role_key("donor"))
         donor_term = _in_categories(onto, donor, set(key.categories) if key else set(), "donor type")
     conditions = {cond.curie: EXACT}
     conditions.update({d: NARROWER for d in onto.descendants(cond.curie) if d not in conditions})
@@ -193,7 +196,8 @@ def ask(
     stages: frozenset[str] = frozenset()
     if stage_term is not None:
         stages = frozenset({stage_term.curie, *onto.descendants(stage_term.curie), *onto.ancestors(stage_term.curie)})
-    return Question(src, cond, stage_term, phrase, donor_term, generalise, max_length, conditions, stages)
+    keys = (onto.role_key("condition"), onto.role_key("stage"), onto.role_key("donor"))
+    return Question(src, cond, stage_term, phrase, donor_term, generalise, max_length, conditions, stages, keys)
 
 
 def starts(onto: Ontology, question: Question, derivations: list[StatementEdge]) -> list[Start]:

@@ -291,7 +291,9 @@ class Explanation:
             else:
                 lines.append(
                     f"  No document claims a chain of at most {q.max_length} steps from {q.source.label} to "
-                    f"{q.condition.label}{'' if q.generalise else ' for these cells specifically'}."
+                    f"{q.condition.label}"
+                    f"{'' if q.generalise else ' for these cells specifically and this condition itself'}"
+                    f"{'' if q.generalise else ' (claims about MSCs in general or a broader condition are left out)'}."
                 )
         for d in self.summary:
             lines.extend(_document_lines(d))
@@ -341,6 +343,12 @@ class Explanation:
 
     def __str__(self) -> str:
         return self.text()
+
+    def __repr__(self) -> str:  # short: notebooks store it beside the HTML view
+        return (
+            f"Explanation({self.source_label!r} -> {self.condition_label!r}: {len(self.claimed)} claimed, "
+            f"{len(self.composed)} composed chain(s))"
+        )
 
     # -------------------------------------------------------------- HTML
     def _repr_html_(self) -> str:

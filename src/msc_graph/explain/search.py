@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import TYPE_CHECKING
 
-from ..projection import StatementEdge
+from ..projection import StatementEdge, statements
 from .question import BROADER, Link, Question, Start
 from .rules import Rules
 
@@ -77,7 +77,9 @@ def distances(graph: nx.MultiDiGraph, scope: Scope, max_length: int) -> dict[str
     """Steps from each node to the end of a chain (1: a step from it can end one)."""
     dist: dict[str, int] = {}
     queue: deque[str] = deque()
-    for u, _, edge in graph.edges(data="data"):
+    table = statements(graph)
+    for u, _, key in graph.edges(keys=True):
+        edge = table[key]
         if u not in dist and scope.allows(edge) and scope.end_of(edge) is not None:
             dist[u] = 1
             queue.append(u)
@@ -86,7 +88,8 @@ def distances(graph: nx.MultiDiGraph, scope: Scope, max_length: int) -> dict[str
         node = queue.popleft()
         if dist[node] >= max_length or node in conditions or not scope.rules.passable(node):
             continue  # a chain does not pass through a condition, or through a blocked category
-        for u, _, edge in graph.in_edges(node, data="data"):
+        for u, _, key in graph.in_edges(node, keys=True):
+            edge = table[key]
             if u not in dist and scope.allows(edge):
                 dist[u] = dist[node] + 1
                 queue.append(u)
@@ -137,6 +140,7 @@ def search(
 ) -> SearchResult:
     """The best ``max_chains`` chains of at most ``max_length`` steps after their start, in rank order."""
     rules = scope.rules
+    table = statements(graph)
     dist = distances(graph, scope, max_length)
     heap: list = []
     tick = count()
@@ -182,7 +186,8 @@ def search(
             break
         start, links, node, depth, visited = item
         left = max_length - depth
-        for _, nxt, edge in sorted(graph.out_edges(node, data="data"), key=lambda e: e[2].statement):
+        for _, nxt, key in sorted(graph.out_edges(node, keys=True), key=lambda e: e[2]):
+            edge = table[key]
             if not scope.allows(edge):
                 continue
             end = scope.end_of(edge)
@@ -206,6 +211,7 @@ def partial_chains(
 ) -> list[tuple[Start, tuple]]:
     """When no chain exists: the forward chains from the source whose end comes nearest the
     condition in the graph (ignoring direction), longest first among equals."""
+    table = statements(graph)
     undirected = graph.to_undirected(as_view=True)
     near: dict[str, int] = {}
     queue: deque[str] = deque(c for c in scope.question.conditions if c in graph)
@@ -227,7 +233,8 @@ def partial_chains(
             found.append((near.get(last.object, _BEST), -depth, tuple(_ident(x) for x in links), start, links))
         if depth >= max_length or node not in graph:
             return
-        for _, nxt, edge in sorted(graph.out_edges(node, data="data"), key=lambda e: e[2].statement):
+        for _, nxt, key in sorted(graph.out_edges(node, keys=True), key=lambda e: e[2]):
+            edge = table[key]
             if scope.allows(edge) and nxt not in visited and scope.rules.passable(nxt):
                 walk(start, nxt, (*links, edge), depth + 1, visited | {nxt})
 

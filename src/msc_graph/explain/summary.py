@@ -37,7 +37,7 @@ def _about_question(question: Question, edge: StatementEdge) -> bool:
     """A statement about the condition asked (it names it, or is claimed in its context) that fits the question."""
     if not question.allows_context(edge):
         return False
-    return edge.object in question.conditions or edge.context.get("condition") in question.conditions
+    return edge.object in question.conditions or edge.context.get(question.keys[0]) in question.conditions
 
 
 def relevant_to(rules: Rules, question: Question):

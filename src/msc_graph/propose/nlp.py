@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..corpus import split_sentences as split_sentences  # the one splitter (re-exported)
 from ..ontology import Ontology
 from .vocabulary import CueVocabulary, load_cues
 
@@ -35,56 +36,8 @@ SAME_LENGTH = str.maketrans(
         "\u00a0": " ",
     }
 )
-#: a sentence glued to the next one by a missing space ("the patient.This shows")
-_GLUED = re.compile(r"(?<=[a-z0-9)\]][.!?])(?=[A-Z][a-z])")
 _ACRONYM = re.compile(r"^(?=.*[A-Z])[^a-z\s]{2,}$")
 _ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Z0-9-]+s$")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a text with pysbd, line by line (a line break always ends a sentence).
-
-    >>> text = "MSCs secrete IL-10, e.g. in the knee. Kong et al. agree.Why?\\nNext line"
-    >>> [text[s:e] for s, e in split_sentences(text)]
-    ['MSCs secrete IL-10, e.g. in the knee.', 'Kong et al. agree.', 'Why?', 'Next line']
-    """
-    segmenter = _segmenter()
-    spans: list[tuple[int, int]] = []
-    position = 0
-    for line in text.split("\n"):
-        cursor = 0
-        pieces = segmenter.segment(line) if line.strip() else []
-        for piece in pieces:
-            stripped = piece.strip()
-            if not stripped:
-                continue
-            start = line.find(stripped, cursor)
-            if start < 0:  # pysbd altered the text: keep the rest of the line whole
-                rest = line[cursor:]
-                if rest.strip():
-                    lead = len(rest) - len(rest.lstrip())
-                    spans.append((position + cursor + lead, position + cursor + len(rest.rstrip())))
-                cursor = len(line)
-                break
-            cut = start
-            for match in _GLUED.finditer(stripped):
-                spans.append((position + cut, position + start + match.start()))
-                cut = start + match.start()
-            spans.append((position + cut, position + start + len(stripped)))
-            cursor = start + len(stripped)
-        position += len(line) + 1
-    return [(s, e) for s, e in spans if e > s]
-
-
-_SEGMENTER: list[Any] = []
-
-
-def _segmenter():
-    if not _SEGMENTER:
-        import pysbd
-
-        _SEGMENTER.append(pysbd.Segmenter(language="en", clean=False))
-    return _SEGMENTER[0]
 
 
 # ------------------------------------------------------------------ annotation records

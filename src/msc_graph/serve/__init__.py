@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .front import Front, serve
 from .oxigraph import oxigraph_binary, prepare_store, server_command, wait_until_ready
 
-__all__ = ["oxigraph_binary", "prepare_store", "server_command", "wait_until_ready"]
+__all__ = ["Front", "oxigraph_binary", "prepare_store", "serve", "server_command", "wait_until_ready"]

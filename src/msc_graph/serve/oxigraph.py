@@ -16,12 +16,9 @@ import os
 import shutil
 import sys
 import time
-import urllib.parse
-import urllib.request
-from importlib import metadata
 from pathlib import Path
 
-from ..build import OUTPUTS, ensure_built
+from ..build import OUTPUTS, Release, ensure_built, open_release
 from ..corpus import Corpus
 from ..errors import EnvironmentProblem
 from ..project import __version__
@@ -32,6 +29,8 @@ from ..sparql.embedded import load_ntriples
 def oxigraph_binary() -> str:
     """The ``oxigraph`` program of the installed ``oxigraph`` wheel (beside this Python, in the
     wheel's own file list, or on PATH)."""
+    from importlib import metadata
+
     candidate = Path(sys.executable).parent / "oxigraph"
     if candidate.exists():
         return str(candidate)
@@ -52,6 +51,8 @@ def oxigraph_binary() -> str:
 def store_key(inputs_sha256: str) -> str:
     """What the on-disk store is keyed by: the build's inputs, msc-graph's version and pyoxigraph's
     (its RocksDB files are pyoxigraph's format)."""
+    from importlib import metadata
+
     try:
         engine = metadata.version("pyoxigraph")
     except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
@@ -65,11 +66,12 @@ def prepare_store(build_dir: Path | None = None, *, corpus: Corpus | None = None
     Safe when several processes start servers at once: the check and the load run under a
     file lock, and the store is loaded into a temporary folder that is then moved into place.
     """
-    build = Path(build_dir or default_build_dir())
-    build.mkdir(parents=True, exist_ok=True)
+    out = ensure_built(Path(build_dir or default_build_dir()), corpus=corpus)
+    release = open_release(out)  # this build, pinned for as long as this process serves it
+    _PINNED.append(release)
+    build = release.path
     with open(build / "oxigraph.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        ensure_built(build, corpus=corpus)
         manifest = json.loads((build / OUTPUTS["manifest"]).read_text())
         key = store_key(manifest["inputs_sha256"])
         location = build / "oxigraph"
@@ -86,6 +88,10 @@ def prepare_store(build_dir: Path | None = None, *, corpus: Corpus | None = None
         return location
 
 
+#: the builds this process serves, pinned so that a later build does not remove them
+_PINNED: list[Release] = []
+
+
 def server_command(location: Path, host: str = "127.0.0.1", port: int = 7878, timeout: float = 30) -> list[str]:
     return [
         oxigraph_binary(),
@@ -100,6 +106,9 @@ def server_command(location: Path, host: str = "127.0.0.1", port: int = 7878, ti
 
 
 def wait_until_ready(url: str, *, seconds: float = 30) -> None:
+    import urllib.parse
+    import urllib.request
+
     deadline = time.monotonic() + seconds
     while True:
         try:

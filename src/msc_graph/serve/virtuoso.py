@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import OUTPUTS, ensure_built
+from ..build import OUTPUTS, ensure_built, open_release
 from ..errors import EnvironmentProblem
 from ..project import build_dir
 
@@ -155,13 +155,15 @@ def start(folder: Path, data_dir: Path, *, http_port: int | None = None, timeout
 @contextmanager
 def running(folder: Path, build_dir: Path, **options):
     """A Virtuoso server loaded with ``build_dir/msc-graph.nt``; stopped on exit."""
-    nt = Path(build_dir) / OUTPUTS["nt"]
+    release = open_release(Path(build_dir))  # one published build, pinned while it is served
+    nt = release.path / OUTPUTS["nt"]
     server = start(folder, nt.parent, **options)
     try:
         server.load(nt)
         yield server
     finally:
         server.stop()
+        release.close()
 
 
 def main() -> None:

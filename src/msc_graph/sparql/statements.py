@@ -63,6 +63,27 @@ def statement_iri(sid: str) -> str:
     return PREFIXES["statement"] + sid
 
 
+def statement_contexts(
+    select: Select, onto: Ontology, ids: list[str], batch: int = BATCH
+) -> dict[str, list[tuple[str, str, str]]]:
+    """The context of each statement IRI: ``(key, value, label)`` in the ontology's key order
+    (value: a CURIE or a literal; label: the term's label, or the literal itself)."""
+    order = {k: i for i, k in enumerate(onto.context_order)}
+    found: dict[str, list[tuple[str, str, str]]] = {}
+    unique = sorted(set(ids))
+    for i in range(0, len(unique), batch):
+        block = values_block("statement", unique[i : i + batch])
+        for row in select(with_values(query_file("statement-context"), block))[1]:
+            value = str(row["value"])
+            found.setdefault(row["statement"], []).append((row["key"], value, str(row.get("value_label") or value)))
+    return {sid: sorted(items, key=lambda kv: (order.get(kv[0], len(order)), kv[0])) for sid, items in found.items()}
+
+
+def context_text(items: list[tuple[str, str, str]]) -> str:
+    """A context as one line: ``condition: knee osteoarthritis; stage: severe``."""
+    return "; ".join(f"{key}: {label}" for key, _, label in items)
+
+
 def statements_by_id(select: Select, onto: Ontology, ids: list[str], batch: int = BATCH) -> list[dict[str, Any]]:
     """The rows of the projection query for these statement IRIs, fetched in two parts (the
     statement with its context once, then its assertions) and joined here: the projection

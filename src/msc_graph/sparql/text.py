@@ -109,6 +109,62 @@ def refuse_updates(sparql: str) -> None:
         break
 
 
+#: the tokens of a SPARQL text, enough to find keywords: comments, strings, IRIs, variables and prefixed
+#: names are matched whole so that a keyword inside one of them does not count
+_TOKENS = re.compile(
+    r"(?P<comment>#[^\n\r]*)"
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*')"
+    r'|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)'
+    r"|(?P<var>[?$]\w+)"
+    r"|(?P<pname>[^\W\d][\w.-]*:[\w.:%\\-]*|:[\w.:%\\-]*)"
+    r"|(?P<word>[^\W\d]\w*)"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def keywords(sparql: str) -> set[str]:
+    r"""The bare words of a SPARQL text, upper-cased: keywords and function names, not the words inside
+    comments, strings, IRIs, variable or prefixed names. The text is read both as written and with its
+    ``\u`` escapes decoded (SPARQL allows them anywhere), so an escape cannot hide a keyword.
+
+    >>> sorted(keywords('SELECT ?service WHERE { ?s ex:service "SERVICE" } # SERVICE'))
+    ['SELECT', 'WHERE']
+    >>> "SERVICE" in keywords(r"SELECT * { \u0053ERVICE <http://x/> { ?s ?p ?o } }")
+    True
+    """
+
+    def decode(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else match.group()
+
+    words = set()
+    for text in {sparql, _CODEPOINT.sub(decode, sparql)}:
+        for token in _TOKENS.finditer(text):
+            if token.lastgroup == "word":
+                words.add(token.group().upper())
+    return words
+
+
+def refuse_service(sparql: str) -> None:
+    """Raise QueryError when the query calls another endpoint (``SERVICE``, a federated query): msc-graph
+    answers from its own graph, and a served endpoint must not be made to fetch other URLs.
+
+    >>> refuse_service("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    msc_graph.errors.QueryError: SERVICE (federated queries) is refused; msc-graph answers from its own graph only
+    """
+    if "\\" not in sparql and "SERVICE" not in sparql.upper():
+        return  # the common case, without tokenising
+    if "SERVICE" in keywords(sparql):
+        raise QueryError("SERVICE (federated queries) is refused; msc-graph answers from its own graph only")
+
+
 def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
     """Insert ``VALUES (?a ?b) { (<x> "y") }`` at the start of the outer WHERE group, and into
     every subquery that projects a bound variable.

@@ -79,7 +79,10 @@ def ontology_from_store(select: Select) -> Ontology:
         if row.get("caveat"):
             caveats.add(row["key"])
     context: dict[str, ContextKey] = {}
+    context_roles: dict[str, str] = {}
     for row in select(query_file("vocabulary-context"))[1]:
+        if row.get("role"):
+            context_roles[str(row["role"])] = row["key"]
         context[row["key"]] = ContextKey(
             key=row["key"],
             curie=row["property"],
@@ -130,6 +133,7 @@ def ontology_from_store(select: Select) -> Ontology:
         restriction_fillers={k: tuple(sorted(f for _, f in v)) for k, v in restrictions.items()},
         restrictions={k: tuple(sorted(v)) for k, v in restrictions.items()},
         context=dict(sorted(context.items(), key=lambda kv: kv[1].order)),
+        context_roles=dict(sorted(context_roles.items())),
         stance=stance,
         strength=strength,
         chain_signs=dict(sorted(chain_signs.items())),
