@@ -33,7 +33,7 @@ PARAMS = {
     "source-specific-claims": {"document": "001"},
     "commercial-only": {"subject": "mesenchymal stem cell"},
     "single-document": {"subject": "mesenchymal stem cell"},
-    "conflicts": {"entity": "mesenchymal stem cell"},
+    "entity-conflicts": {"entity": "mesenchymal stem cell"},
     "assertion-without-anchor-violation": {"document": "003"},
     "assertion-without-provenance-violation": {"document": "003"},
     "negation-polarity-violation": {"document": "004"},

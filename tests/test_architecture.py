@@ -20,7 +20,7 @@ PACKAGE = Path(msc_graph.__file__).resolve().parent
 #: the README's architecture section, top to bottom: a module imports only from its own row or rows above
 LAYERS = [
     ["namespaces", "model", "errors", "project", "results"],
-    ["ontology", "corpus", "reference", "synthetic"],
+    ["ontology", "corpus", "reference", "summaries", "synthetic"],
     ["curation"],
     ["compile", "projection", "io", "build", "check", "propose"],
     ["sparql"],

@@ -33,7 +33,9 @@ def test_every_query_runs_on_the_real_data(kg, name):
 
 def test_sparql_and_networkx_agree_on_what_a_cell_secretes(kg):
     cell = kg.lookup("bone marrow MSC").curie
-    sparql = {(r["agent_label"], r["factor_label"]) for r in kg.query("secreted-by", cell="bone marrow MSC", limit=None)}
+    sparql = {
+        (r["agent_label"], r["factor_label"]) for r in kg.query("secreted-by", cell="bone marrow MSC", limit=None)
+    }
     network = kg.network()
     agents = [cell, *(a for a in kg.ontology.ancestors(cell) if kg.ontology.terms.get(a) is not None)]
     expected = set()

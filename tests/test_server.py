@@ -112,7 +112,9 @@ def test_every_named_query_gives_the_same_answer(local, remote):
 
     for name in local.queries():
         params = params_for(local, name)
-        assert normalise(local.query(name, limit=None, **params).rows) == normalise(remote.query(name, limit=None, **params).rows), name
+        assert normalise(local.query(name, limit=None, **params).rows) == normalise(
+            remote.query(name, limit=None, **params).rows
+        ), name
 
 
 @pytest.mark.parametrize(

@@ -113,9 +113,7 @@ def test_the_skeleton_is_written_by_the_generator_read_once_and_matches_the_grap
     expected = {(d.subject, d.object, d.statement) for d in edges if rules.is_step(d)}
     assert steps == expected
     in_context = {(u, v) for pairs in skeleton.in_context.values() for u, v in pairs}
-    assert in_context == {
-        (d.subject, d.object) for d in edges if rules.is_step(d) and "condition" in d.context
-    }
+    assert in_context == {(d.subject, d.object) for d in edges if rules.is_step(d) and "condition" in d.context}
 
 
 def test_the_generator_writes_the_summaries_the_build_would(synthetic):

@@ -35,7 +35,9 @@ def test_every_named_query_gives_the_same_answer_on_virtuoso(kgs):
     assert remote.select("SELECT (COUNT(*) AS ?n) WHERE { ?a a msc:Assertion }")[1][0]["n"] == len(local.claims())
     for name in local.queries():
         params = params_for(local, name)
-        assert normalise(local.query(name, limit=None, **params).rows) == normalise(remote.query(name, limit=None, **params).rows), name
+        assert normalise(local.query(name, limit=None, **params).rows) == normalise(
+            remote.query(name, limit=None, **params).rows
+        ), name
 
 
 @pytest.mark.parametrize(

@@ -756,16 +756,19 @@ def explain_command(
 @main.command(name="contradictions")
 @click.option("--within", is_flag=True, help="Only conflicts inside one document.")
 @click.option("--between", is_flag=True, help="Only conflicts between documents.")
+@click.option("--entity", help="Only conflicts with this term as subject or object on either side.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help=FORMAT_HELP)
 @corpus_option
 @endpoint_option
 @handle_errors
-def contradictions_command(within: bool, between: bool, fmt: str, corpus_path, endpoint=None) -> None:
+def contradictions_command(
+    within: bool, between: bool, entity: str | None, fmt: str, corpus_path, endpoint=None
+) -> None:
     """Where the documents disagree (or a document disagrees with itself): both sides, with their claims."""
     if within and between:
         raise InputError("--within and --between exclude each other; give one of them, or neither for both kinds")
     same = True if within else False if between else None
-    table = _kg(corpus_path, endpoint).contradictions(same_document=same)
+    table = _kg(corpus_path, endpoint).contradictions(same_document=same, entity=entity)
     print_rows(
         table.rows,
         ["left_text", "left_context", "left_claims", "right_text", "right_context", "right_claims", "same_document"]

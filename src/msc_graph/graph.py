@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +42,7 @@ from .sparql.embedded import Embedded, open_store
 from .sparql.named import NamedQuery, bind_params, get_query, load_queries
 from .sparql.remote import MAX_BYTES, RemoteEndpoint
 from .sparql.statements import context_text, fetch_projection, statement_contexts
-from .sparql.text import count_query, paged, query_file
+from .sparql.text import bind_with_values, count_query, paged, query_file
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -185,7 +185,12 @@ class KnowledgeGraph:
             columns, rows = self.select(text)
             return Table(columns, rows, title="query")
         return self.run_named(
-            get_query(text, self.queries_dir), params, limit=limit, offset=offset, total=total, with_context=with_context
+            get_query(text, self.queries_dir),
+            params,
+            limit=limit,
+            offset=offset,
+            total=total,
+            with_context=with_context,
         )
 
     def run_named(
@@ -193,12 +198,12 @@ class KnowledgeGraph:
         total: bool = False, with_context: bool = False,
     ) -> Table:  # fmt: skip
         """One page of a named query (see :meth:`query`)."""
-        bound = bind_params(query, params, self)
-        columns, rows = self.select(paged(query.text, None if limit is None else limit + 1, offset), bound)
+        text = bind_with_values(query.text, bind_params(query, params, self))  # bound before the page is cut
+        columns, rows = self.select(paged(text, None if limit is None else limit + 1, offset))
         more = limit is not None and len(rows) > limit
         table = Table(columns, rows[:limit] if more else rows, title=query.title, offset=offset, more=more)
         if total:
-            table.total = int(self.select(count_query(query.text), bound)[1][0]["total"])
+            table.total = int(self.select(count_query(text))[1][0]["total"])
         return self.with_context(table) if with_context else table
 
     def with_context(self, table: Table) -> Table:
@@ -218,7 +223,7 @@ class KnowledgeGraph:
             {**row, **{name: context_text(contexts.get(str(row.get(column)), [])) for column, name in pairs}}
             for row in table.rows
         ]
-        return Table(columns, rows, title=table.title, notes=list(table.notes))
+        return replace(table, columns=columns, rows=rows, notes=list(table.notes))
 
     # ------------------------------------------------------------------ claims
     def claims(
@@ -337,9 +342,13 @@ class KnowledgeGraph:
             self._cache["statement_count"] = int(rows[0]["n"])
         return self._cache["statement_count"]
 
-    def contradictions(self, *, same_document: bool | None = None) -> Table:
-        """Pairs of conflicting statements with the claims and documents on each side."""
-        table = self.query("conflicts", limit=None, with_context=True)
+    def contradictions(self, *, same_document: bool | None = None, entity: str | None = None) -> Table:
+        """Pairs of conflicting statements with the claims and documents on each side: every pair,
+        or those with ``entity`` as subject or object on either side (``entity-conflicts``)."""
+        if entity is None:
+            table = self.query("conflicts", limit=None, with_context=True)
+        else:
+            table = self.query("entity-conflicts", limit=None, with_context=True, entity=entity)
         if same_document is not None:
             table.rows = [r for r in table.rows if bool(r.get("same_document")) == same_document]
         return table

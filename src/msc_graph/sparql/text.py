@@ -172,8 +172,8 @@ def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
     Pushing the binding into a subquery gives the same answers (the outer group joins on that
     variable anyway; a projected plain variable of an aggregate subquery is a GROUP BY key) and
     lets the engine evaluate the subquery for the bound value only instead of for the whole graph.
-    A subquery with its own LIMIT (the page of a paged query, :mod:`.named`) is a page of the bound
-    rows: the parameter restricts every subquery that projects it, by design of the query files.
+    Queries with LIMIT or OFFSET are bound in the outer group only (there it would not commute):
+    a named query's page (:func:`paged`) is cut after its parameters are bound.
     """
     text = _strip_comments(sparql)
     if not bindings:
@@ -184,8 +184,9 @@ def bind_with_values(sparql: str, bindings: dict[str, Any]) -> str:
         if match is None:
             raise QueryError("cannot bind parameters: the query has no WHERE clause")
         return text[: match.end()] + _values_block(bindings, sorted(bindings)) + text[match.end() :]
+    push = not re.search(r"\b(LIMIT|OFFSET)\b", text, re.IGNORECASE)
     inserts = [(selects[0].end(), sorted(bindings))]
-    for sub in selects[1:]:
+    for sub in selects[1:] if push else []:
         names = sorted(set(bindings) & _projected(sub.group(1)))
         if names:
             inserts.append((sub.end(), names))
@@ -430,10 +431,7 @@ def count_query(sparql: str) -> str:
     if select is None:
         raise QueryError("only SELECT queries have rows to count")
     prologue = text[: select.start()]
-    if page is not None:
-        body = text[page[0] + 1 : page[1]]
-    else:
-        body = text[select.start() :]
+    body = text[page[0] + 1 : page[1]] if page is not None else text[select.start() :]
     inner = _groups(body) or []
     where_end = max((b for a, b in inner if not any(c < a and b < d for c, d in inner)), default=0)
     modifiers = _ORDER_BY.split(body[where_end + 1 :], maxsplit=1)[0]
