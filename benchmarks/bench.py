@@ -1,21 +1,31 @@
-"""msc-graph at scale, measured against the rdflib memory-store baseline in the same run.
+"""msc-graph at scale, measured the way users hit it, against the rdflib memory-store baseline.
 
-    .venv/bin/python benchmarks/bench.py --claims 1000000
+    .venv/bin/python benchmarks/bench.py --claims 10000 --out new.json    # a few minutes
+    .venv/bin/python benchmarks/bench.py --compare main.json --against new.json
 
 Generates a synthetic claim graph in msc-graph's real model (deterministic by --seed), then
 measures, each heavy step in its own process so that peak memory is per step:
 
 * load: msc-graph's on-disk store (``msc_graph.sparql.embedded.load_ntriples``) against a raw
   pyoxigraph bulk load of the same triples;
-* peak memory of loading and of querying;
-* every named query's median latency (parameters chosen from the synthetic data);
-* ``explain`` median latency over fixed source/condition pairs;
+* every named query over parameters drawn across the popularity range (``sampling.py``: five
+  from the most popular tenth of the parameter's role, five from the middle, five from the
+  rarest tenth with claims; one SPARQL count per role gives the popularity): interactive
+  queries answer one page (the default 100 rows), integrity checks (``*-violation`` and the
+  whole-graph ``conflicts``) their whole answer; median and p95 per query;
+* ``explain`` over 27 source/condition pairs drawn the same way (every combination of the
+  source's and the condition's bands), and its first call in a fresh process;
 * a cold ``msc-graph explain`` on the real curated graph against
   ``python -c "import pyoxigraph, networkx"``;
-* the same load and queries on rdflib's memory store where they finish within --bound
-  seconds (ratios are reported; answers are checked equal where both finish).
+* the endpoint (``msc-graph serve``'s front and Oxigraph server) on the same store under 8
+  concurrent clients sending the sampled interactive queries (``load_test.py``), beside the
+  embedded store's rate on the same queries;
+* the same load and queries on rdflib's memory store where they finish within --bound seconds
+  (answers compared whole, ``limit=None`` on both sides).
 
-Prints one JSON line with every figure and, under "targets", whether each target is met.
+Prints one JSON line with every figure and, under "targets", whether each target is met and,
+for each one missed, the measured cause. ``--compare EARLIER.json`` compares the result with an
+earlier one (``compare.py``) and exits 1 when a timing or memory figure got more than 1.5x worse.
 """
 
 from __future__ import annotations
@@ -23,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -34,18 +45,34 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import compare as comparing  # noqa: E402
+import sampling  # noqa: E402
+
 TARGETS = {
     "load_ratio": 1.2,
-    "query_median_s": 1.0,
-    "explain_median_s": 0.5,
     "peak_memory_gb": 4.0,
+    "interactive_p95_s": 1.0,
+    "integrity_s": 10.0,
+    "explain_median_s": 0.5,
+    "explain_p95_s": 1.5,
+    "explain_first_s": 2.0,
     "cold_cli_ratio": 1.5,
 }
-REPEAT = 5
+REPEAT = 5  # runs of an interactive query without parameters
+INTEGRITY_RUNS = 3  # whole-answer runs of an integrity check (fewer when one is slow)
 
 
 def peak_rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024  # KiB on Linux
+
+
+def loadavg() -> list[float]:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return []
 
 
 def child(task: str, *args: str, timeout: float) -> dict:
@@ -65,20 +92,29 @@ def child(task: str, *args: str, timeout: float) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def child_lines(task: str, *args: str, timeout: float) -> list[dict]:
-    """Like :func:`child` for a task that prints one JSON line per step: keeps the lines printed
-    before a timeout."""
+def child_lines(task: str, *args: str, timeout: float) -> tuple[list[dict], dict]:
+    """Like :func:`child` for a task that prints one JSON line per step: the lines printed (also
+    those before a timeout or an error), and {"timeout": seconds} or {"error": ...} or {}."""
+    status: dict = {}
     try:
-        out = subprocess.run(
+        done = subprocess.run(
             [sys.executable, __file__, "--child", task, *args],
             capture_output=True,
             text=True,
             timeout=timeout,
             check=False,
-        ).stdout
+        )
+        out = done.stdout
+        if done.returncode != 0:
+            status = {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
     except subprocess.TimeoutExpired as err:
         out = err.stdout.decode() if isinstance(err.stdout, bytes) else (err.stdout or "")
-    return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        status = {"timeout": timeout}
+    return [json.loads(line) for line in out.splitlines() if line.startswith("{")], status
+
+
+def emit(line: dict) -> None:
+    print(json.dumps(line), flush=True)
 
 
 # ----------------------------------------------------------------------------- child tasks
@@ -115,76 +151,154 @@ def _synthetic_kg(location: str):
     return kg
 
 
-def query_params(kg) -> dict[str, dict]:
-    statement = kg.select("SELECT ?s WHERE { ?s a msc:Statement } LIMIT 1")[1][0]["s"]
-    return {
-        "claims": {"subject": "synthetic celltype 3", "predicate": "produces", "modality": "hedged"},
-        "entity-claims": {"entity": "synthetic target 5"},
-        "secreted-by": {"cell": "synthetic celltype 12"},
-        "factors-acting-on-target": {"target": "synthetic target 7"},
-        "condition-outcomes": {"condition": "synthetic condition 9"},
-        "who-claims": {"statement": statement},
-        "evidence-summary": {"condition": "synthetic condition 9"},
-        "subclasses": {"class": "synthetic celltype 1"},
-        "terms-of-category": {"category": "Factor"},
-        "hedged-claims": {"document": "syn000001"},
-        "negated-claims": {"document": "syn000001"},
-        "doses-routes-sizes": {"document": "syn000001"},
-        "source-specific-claims": {"document": "syn000001"},
-        "commercial-only": {"subject": "synthetic factor 3"},
-        "single-document": {"subject": "synthetic factor 3"},
-    }
+def _param_value(role: str, key: str, kg) -> str:
+    """What a user types for a key of a role: a term's label, a document or statement id, a category."""
+    tail = key.rsplit("/", 1)[-1]
+    if role in ("document", "statement"):
+        return tail
+    if role == "category":
+        return tail.rsplit(":", 1)[-1]
+    return kg.ontology.resolve(key).label
 
 
-def task_queries(location: str, names: str) -> dict:
+def task_sample(location: str, out: str, seed: str) -> dict:
+    """Popularity per role (one SPARQL count each), then the parameters of every named query and
+    the explain pairs, drawn with the seed; written to ``out`` with each interactive sample's bound,
+    paged text (what msc-graph's remote client sends for it) for the endpoint's load test."""
+    from msc_graph.graph import PAGE_SIZE
+    from msc_graph.sparql.named import bind_params, load_queries
+    from msc_graph.sparql.text import bind_with_values, paged
+
     kg = _synthetic_kg(location)
-    params = query_params(kg)
-    out = {}
-    for name in names.split(","):
-        times = []
-        for _ in range(REPEAT):
-            start = time.perf_counter()
-            rows = kg.query(name, **params.get(name, {})).rows
-            times.append(time.perf_counter() - start)
-            if sum(times) > 20 * TARGETS["query_median_s"]:  # far over the target: fewer repeats
-                break
-        out[name] = {"median_s": statistics.median(times), "rows": len(rows), "runs": len(times)}
-    out["_peak_gb"] = peak_rss_gb()
-    return out
-
-
-PAIRS = [
-    ("synthetic cellsource 0", "synthetic condition 0"),
-    ("synthetic cellsource 1", "synthetic condition 3"),
-    ("synthetic celltype 0", "synthetic condition 1"),
-    ("synthetic cellsource 2", "synthetic condition 7"),
-    ("synthetic celltype 12", "synthetic condition 2"),
-]
-
-
-def task_explain(location: str) -> dict:
-    kg = _synthetic_kg(location)
-    times, chains = [], []
-    for source, condition in PAIRS:
+    queries = load_queries()
+    needed = {r[1] for r in (sampling.query_role(q) for q in queries.values()) if r} | {"source", "condition"}
+    order, roles = {}, {}
+    for role in sorted(needed):
         start = time.perf_counter()
-        result = kg.explain(source, condition, max_length=5, max_chains=50, strategy="bounded")
-        times.append(time.perf_counter() - start)
-        chains.append(len(result.chains))
-    return {
-        "median_s": statistics.median(times),
-        "max_s": max(times),
-        "first_s": times[0],
-        "chains": chains,
-        "peak_gb": peak_rss_gb(),
-    }
+        rows = kg.select(sampling.role_query(role))[1]
+        order[role] = sampling.ranked({str(r["term"]): int(r["n"]) for r in rows})
+        roles[role] = {
+            "seconds": round(time.perf_counter() - start, 3),
+            "keys": len(order[role]),
+            "bands": {
+                b: [items[-1][1], items[0][1]] if items else [] for b, items in sampling.bands(order[role]).items()
+            },
+        }
+    spec: dict = {"seed": int(seed), "roles": roles, "queries": {}}
+    for name, query in sorted(queries.items()):
+        if sampling.is_integrity(name):
+            spec["queries"][name] = {"kind": "integrity", "samples": [{"band": "whole graph", "params": {}}]}
+            continue
+        role = sampling.query_role(query)
+        samples = []
+        if role is None:
+            samples.append({"band": "no parameter", "params": {}, "claims": None})
+        else:
+            param, role_name = role
+            rng = random.Random(f"{seed}:{name}:{param}")
+            for band, key, n in sampling.draw(order[role_name], rng):
+                samples.append({"band": band, "params": {param: _param_value(role_name, key, kg)}, "claims": n})
+        for sample in samples:
+            bound = bind_with_values(query.text, bind_params(query, sample["params"], kg))
+            sample["text"] = paged(bound, PAGE_SIZE + 1, 0)  # a page and one row: is there more?
+        entry = {"kind": "interactive", "samples": samples}
+        if role:
+            entry["param"], entry["role"] = role
+        spec["queries"][name] = entry
+    rng = random.Random(f"{seed}:explain")
+    pairs = sampling.draw_pairs(order["source"], order["condition"], rng)
+    for pair in pairs:
+        pair["source"] = _param_value("source", pair["source"], kg)
+        pair["condition"] = _param_value("condition", pair["condition"], kg)
+    spec["explain"] = pairs
+    Path(out).write_text(json.dumps(spec, indent=1))
+    return {"roles": roles, "pairs": len(pairs)}
+
+
+def task_queries(location: str, samples: str, name: str) -> dict:
+    """One named query over its samples: a line per timed call (so a parent that stops it keeps what
+    finished). Interactive: one page per sample; integrity: the whole answer, up to 3 times."""
+    kg = _synthetic_kg(location)
+    spec = json.loads(Path(samples).read_text())["queries"][name]
+    if spec["kind"] == "integrity":
+        spent = 0.0
+        for _ in range(INTEGRITY_RUNS):
+            start = time.perf_counter()
+            rows = kg.query(name, limit=None).rows
+            seconds = time.perf_counter() - start
+            emit({"band": "whole graph", "params": {}, "claims": None, "rows": len(rows), "seconds": seconds})
+            spent += seconds
+            if spent > 2 * TARGETS["integrity_s"]:  # far over the target: fewer runs
+                break
+    else:
+        runs = spec["samples"] * (REPEAT if len(spec["samples"]) == 1 else 1)
+        kg.query(name, **runs[-1]["params"])  # warm-up (untimed): the query's plan and common labels
+        for sample in runs:
+            start = time.perf_counter()
+            rows = kg.query(name, **sample["params"]).rows
+            seconds = time.perf_counter() - start
+            emit({k: sample[k] for k in ("band", "params", "claims")} | {"rows": len(rows), "seconds": seconds})
+    return {"peak_gb": peak_rss_gb()}
+
+
+def summarise_query(name: str, kind: str, lines: list[dict], status: dict) -> dict:
+    """A query's figures from its timed calls: median and p95 (nearest rank), rows, the median per band
+    and the slowest call."""
+    entry: dict = {"kind": kind}
+    entry.update(status)
+    timed = [x for x in lines if "seconds" in x]
+    if not timed:
+        return entry
+    seconds = [x["seconds"] for x in timed]
+    rows = [x["rows"] for x in timed]
+    slowest = max(timed, key=lambda x: x["seconds"])
+    entry.update(
+        {
+            "median_s": round(statistics.median(seconds), 4),
+            "p95_s": round(sampling.nearest_rank(seconds, 0.95), 4),
+            "rows_median": statistics.median(rows),
+            "rows": max(rows),
+            "runs": len(timed),
+            "slowest": {
+                "params": slowest["params"],
+                "band": slowest["band"],
+                "claims": slowest["claims"],
+                "rows": slowest["rows"],
+                "seconds": round(slowest["seconds"], 4),
+            },
+        }
+    )
+    by_band: dict[str, list[float]] = {}
+    for x in timed:
+        by_band.setdefault(x["band"], []).append(x["seconds"])
+    if set(by_band) <= set(sampling.BANDS):
+        entry["bands_median_s"] = {b: round(statistics.median(v), 4) for b, v in by_band.items()}
+    return entry
+
+
+def task_explain(location: str, samples: str, max_chains: str) -> dict:
+    """The first call in this fresh process (it reads the skeleton), then every pair: a line each."""
+    kg = _synthetic_kg(location)
+    pairs = json.loads(Path(samples).read_text())["explain"]
+    options = {"max_length": 5, "max_chains": int(max_chains), "strategy": "bounded"}
+    first = pairs[0]
+    start = time.perf_counter()
+    kg.explain(first["source"], first["condition"], **options)
+    emit({"first_s": time.perf_counter() - start})
+    for pair in pairs:
+        start = time.perf_counter()
+        result = kg.explain(pair["source"], pair["condition"], **options)
+        emit(pair | {"seconds": time.perf_counter() - start, "chains": len(result.chains)})
+    return {"peak_gb": peak_rss_gb(), "options": options}
 
 
 class _Bound(Exception):
     pass
 
 
-def task_rdflib(nt: str, names: str, bound: str) -> dict:
-    """rdflib's memory store and SPARQL engine on the same triples and the same bound queries.
+def task_rdflib(nt: str, location: str, samples: str, names: str, bound: str) -> dict:
+    """rdflib's memory store and SPARQL engine on the same triples and the same bound queries, whole
+    answers (``limit=None``) compared with msc-graph's on its on-disk store, timed the same way.
 
     Prints one JSON line after the load and one per query as it goes (so a parent that stops
     it keeps what finished); each step is interrupted after ``bound`` seconds (SIGALRM: rdflib
@@ -195,13 +309,11 @@ def task_rdflib(nt: str, names: str, bound: str) -> dict:
     import pyoxigraph as ox
     import rdflib
 
-    from msc_graph.graph import KnowledgeGraph
     from msc_graph.namespaces import PREFIXES, iri_to_curie
-    from msc_graph.project import queries_dir
     from msc_graph.sparql.named import bind_params, get_query
-    from msc_graph.sparql.vocabulary import ontology_from_store
 
     limit = float(bound)
+    spec = json.loads(Path(samples).read_text())["queries"]
 
     def alarm(_signum, _frame):
         raise _Bound()
@@ -209,23 +321,20 @@ def task_rdflib(nt: str, names: str, bound: str) -> dict:
     signal.signal(signal.SIGALRM, alarm)
     graph = rdflib.Graph()
     start = time.perf_counter()
-    signal.alarm(int(limit))
+    signal.alarm(max(1, int(limit)))
     try:
         graph.parse(nt, format="nt")
     except _Bound:
-        print(json.dumps({"load_s": None, "bound_s": limit}), flush=True)
+        emit({"load_s": None, "bound_s": limit})
         return {"done": True}
     finally:
         signal.alarm(0)
-    print(json.dumps({"load_s": time.perf_counter() - start}), flush=True)
-    store = ox.Store()
-    store.bulk_load(path=nt, format=ox.RdfFormat.N_TRIPLES)
-    kg = KnowledgeGraph(store=store, ontology=None, queries_dir=queries_dir())  # type: ignore[arg-type]
-    kg.ontology = ontology_from_store(kg.select)
-    params = query_params(kg)
+    emit({"load_s": time.perf_counter() - start})
+    kg = _synthetic_kg(location)
     for name in names.split(","):
         query = get_query(name)
-        bound_values = bind_params(query, params.get(name, {}), kg)
+        params = spec[name]["samples"][0]["params"]  # the first drawn: a popular one
+        bound_values = bind_params(query, params, kg)
         init = {
             k: (
                 rdflib.URIRef(v.value)
@@ -235,7 +344,7 @@ def task_rdflib(nt: str, names: str, bound: str) -> dict:
             for k, v in bound_values.items()
         }
         start = time.perf_counter()
-        signal.alarm(int(limit))
+        signal.alarm(max(1, int(limit)))
         try:
             result = graph.query(query.text, initNs=PREFIXES, initBindings=init)
             rows = []
@@ -257,10 +366,21 @@ def task_rdflib(nt: str, names: str, bound: str) -> dict:
             elapsed, finished, rows = limit, False, []
         finally:
             signal.alarm(0)
-        equal = None
-        if finished:
-            equal = _normalise(rows) == _normalise(kg.query(name, **params.get(name, {})).rows)
-        print(json.dumps({"query": name, "seconds": elapsed, "finished": finished, "equal": equal}), flush=True)
+        start = time.perf_counter()
+        ours = kg.query(name, limit=None, **params).rows
+        ours_s = time.perf_counter() - start
+        equal = _normalise(rows) == _normalise(ours) if finished else None
+        emit(
+            {
+                "query": name,
+                "params": params,
+                "seconds": elapsed,
+                "finished": finished,
+                "equal": equal,
+                "rows": len(ours),
+                "msc_graph_s": ours_s,
+            }
+        )
     return {"done": True}
 
 
@@ -297,58 +417,148 @@ def task_cold_cli() -> dict:
 # ----------------------------------------------------------------------------- misses
 
 
+def _query_cause(name: str, entry: dict, target_s: float) -> str:
+    """Why a query missed its target, from this run's own figures."""
+    if "median_s" not in entry:
+        return f"did not finish ({ {k: v for k, v in entry.items() if k in ('timeout', 'error')} })"
+    prefix = ""
+    if "timeout" in entry or "error" in entry:
+        prefix = f"stopped ({entry.get('timeout') or entry.get('error')}) after {entry['runs']} calls; "
+    if entry["kind"] == "integrity":
+        return (
+            f"{prefix}a whole-graph check read in full (limit=None, no parameter): median {entry['median_s']:.2f} s, "
+            f"{entry['rows']:,} rows; it joins every assertion or statement of the graph"
+        )
+    slow = entry["slowest"]
+    param = ", ".join(f"?{k}={v!r}" for k, v in slow["params"].items()) or "no parameter"
+    text = f"{prefix}p95 {entry['p95_s']:.2f} s"
+    bands = entry.get("bands_median_s")
+    if bands:
+        text += " (median by band: " + ", ".join(f"{b} {s:.3f} s" for b, s in bands.items()) + ")"
+    claims = f", {slow['claims']:,} claims name it" if slow.get("claims") else ""
+    text += f"; slowest {param} ({slow['band']}{claims}): {slow['seconds']:.2f} s for a page of {slow['rows']} rows"
+    if bands and bands.get("rare") and bands.get("popular", 0) > 3 * bands["rare"]:
+        text += "; the time grows with the claims naming the term, not with the rows returned (a page)"
+    return text
+
+
 def miss_reasons(report: dict) -> None:
     """Attach to every missed target the cause, from this run's own figures where they show it
-    (rows returned and time per row, whole-graph questions) and otherwise the cause measured
-    with Oxigraph's query explanations (``oxigraph query --explain --stats``)."""
-    from msc_graph.sparql.named import get_query
-
+    (time by popularity band, the slowest parameter and its rows, whole-graph checks, the step with
+    the peak) and otherwise the cause measured earlier (the README names the experiment)."""
     targets = report["targets"]
-    queries = targets["every_named_query_median_le_1s"]
-    if not queries["met"]:
-        reasons = {}
-        for name in queries["slow"]:
-            entry = report["queries"].get(name, {})
-            whole = not get_query(name).params
-            if "median_s" not in entry:
-                reasons[name] = f"did not finish ({entry})" + (
-                    "; a whole-graph question (no parameter): it joins every assertion or statement" if whole else ""
-                )
-            elif whole:
-                reasons[name] = (
-                    f"a whole-graph question (no parameter): it joins every assertion or statement; "
-                    f"{entry['rows']:,} rows"
-                )
-            else:
-                per_row = 1000 * entry["median_s"] / max(1, entry["rows"])
-                reasons[name] = (
-                    f"{entry['rows']:,} rows at {per_row:.2f} ms per row: each row is 10-25 index lookups "
-                    f"on the on-disk store"
-                )
-        queries["reason"] = reasons
-    if not targets["explain_median_le_0.5s"]["met"]:
-        targets["explain_median_le_0.5s"]["reason"] = (
-            "the popular sources reach thousands of statements within five steps, and every assertion "
-            "behind the edges found is fetched with its anchor and evidence for the ranking and the "
-            "answer (about 0.5 ms per assertion on the on-disk store); the first call also reads the "
-            "direct-edge skeleton (first_s)"
+    for key, target_s in (
+        ("every_interactive_query_p95_le_1s", TARGETS["interactive_p95_s"]),
+        ("every_integrity_check_le_10s", TARGETS["integrity_s"]),
+    ):
+        target = targets.get(key)
+        if target and not target["met"]:
+            target["reason"] = {n: _query_cause(n, report["queries"].get(n, {}), target_s) for n in target["slow"]}
+    explain = report.get("explain", {})
+    if "median_s" in explain:
+        slow = explain.get("slowest", {})
+        bands = explain.get("bands_median_s", {})
+        spread = (
+            f"median {explain['median_s']:.3f} s, p95 {explain['p95_s']:.3f} s over {explain['pairs']} pairs; "
+            + ("by source band: " + ", ".join(f"{b} {s:.3f} s" for b, s in bands.items()) + "; " if bands else "")
+            + (
+                f"slowest {slow['source']!r} -> {slow['condition']!r} ({slow['band']}): {slow['seconds']:.2f} s, "
+                f"{slow['chains']} chains"
+                if slow
+                else ""
+            )
         )
-    if not targets["peak_memory_le_4gb"]["met"]:
-        targets["peak_memory_le_4gb"]["reason"] = "the bulk loader's sort buffers"
-    if not targets["load_within_1.2x_raw_pyoxigraph"]["met"]:
-        targets["load_within_1.2x_raw_pyoxigraph"]["reason"] = "the compaction after the bulk load"
-    if not targets["cold_cli_within_1.5x_import"]["met"]:
-        targets["cold_cli_within_1.5x_import"]["reason"] = (
+        for key in ("explain_median_le_0.5s", "explain_p95_le_1.5s"):
+            if key in targets and not targets[key]["met"]:
+                targets[key]["reason"] = spread
+        if "explain_first_le_2s" in targets and not targets["explain_first_le_2s"]["met"]:
+            targets["explain_first_le_2s"]["reason"] = (
+                f"the first call in a fresh process took {explain['first_s']:.2f} s against a median of "
+                f"{explain['median_s']:.3f} s for the later ones: it reads the skeleton "
+                f"(about {explain['first_s'] - explain['median_s']:.2f} s more)"
+            )
+    elif "explain_median_le_0.5s" in targets:
+        for key in ("explain_median_le_0.5s", "explain_p95_le_1.5s", "explain_first_le_2s"):
+            if key in targets and not targets[key]["met"]:
+                targets[key]["reason"] = f"did not finish: {explain}"
+    peak = targets.get("peak_memory_le_4gb")
+    if peak and not peak["met"]:
+        peak["reason"] = f"the largest step: {report.get('peak_step', 'unknown')}"
+    load = targets.get("load_within_1.2x_raw_pyoxigraph")
+    if load and not load["met"]:
+        load["reason"] = "the compaction after the bulk load (measured apart at 100k: 2.9 s of 15.9 s)"
+    cold = targets.get("cold_cli_within_1.5x_import")
+    if cold and not cold["met"]:
+        cold["reason"] = (
             "the import of msc_graph's own modules and the cached projection on top of pyoxigraph and networkx"
         )
+    rdflib = targets.get("rdflib_answers_equal")
+    if rdflib and not rdflib["met"]:
+        rdflib["reason"] = f"different answers for {', '.join(rdflib['different'])} (whole answers, limit=None)"
+    endpoint = targets.get("endpoint_no_errors")
+    if endpoint and not endpoint["met"]:
+        failures = report.get("endpoint", {}).get("failures") or report.get("endpoint")
+        endpoint["reason"] = f"failed requests by kind: {failures}"
 
 
 def annotate(path: Path) -> None:
     """Add the miss reasons to an existing result line (``--annotate FILE``)."""
-    lines = path.read_text().strip().splitlines()
-    report = json.loads(lines[-1])
+    report = comparing.read_result(path)
     miss_reasons(report)
     print(json.dumps(report))
+
+
+def targets_of(report: dict) -> dict:
+    queries = report["queries"]
+
+    def over(kind: str, figure: str, limit: float) -> dict:
+        return {
+            n: q.get(figure)
+            for n, q in sorted(queries.items())
+            if q["kind"] == kind and (figure not in q or "timeout" in q or "error" in q or q[figure] > limit)
+        }
+
+    interactive = over("interactive", "p95_s", TARGETS["interactive_p95_s"])
+    integrity = over("integrity", "median_s", TARGETS["integrity_s"])
+    explain = report["explain"]
+    baseline = report["rdflib_baseline"].get("queries", {})
+    finished = {n: q for n, q in baseline.items() if q["answers_equal"] is not None}
+    different = sorted(n for n, q in finished.items() if not q["answers_equal"])
+    endpoint = report.get("endpoint", {})
+    out = {
+        "load_within_1.2x_raw_pyoxigraph": {
+            "value": report["load"]["ratio"],
+            "met": (report["load"]["ratio"] or 99) <= TARGETS["load_ratio"],
+        },
+        "peak_memory_le_4gb": {"value": report["peak_gb"], "met": report["peak_gb"] <= TARGETS["peak_memory_gb"]},
+        "every_interactive_query_p95_le_1s": {"slow": interactive, "met": not interactive},
+        "every_integrity_check_le_10s": {"slow": integrity, "met": not integrity},
+        "explain_median_le_0.5s": {
+            "value": explain.get("median_s"),
+            "met": (explain.get("median_s") or 99) <= TARGETS["explain_median_s"],
+        },
+        "explain_p95_le_1.5s": {
+            "value": explain.get("p95_s"),
+            "met": (explain.get("p95_s") or 99) <= TARGETS["explain_p95_s"],
+        },
+        "explain_first_le_2s": {
+            "value": explain.get("first_s"),
+            "met": (explain.get("first_s") or 99) <= TARGETS["explain_first_s"],
+        },
+        "cold_cli_within_1.5x_import": {
+            "value": report["cold_cli"]["ratio"],
+            "met": report["cold_cli"]["ratio"] <= TARGETS["cold_cli_ratio"],
+        },
+        "rdflib_answers_equal": {
+            "value": f"{len(finished) - len(different)} of {len(finished)} finished equal ({len(baseline)} queries, "
+            f"rdflib {'loaded' if report['rdflib_baseline'].get('load_s') else 'did not load'})",
+            "different": different,
+            "met": not different,
+        },
+    }
+    if endpoint:
+        out["endpoint_no_errors"] = {"value": endpoint.get("failed"), "met": endpoint.get("failed") == 0}
+    return out
 
 
 # ----------------------------------------------------------------------------- the run
@@ -370,30 +580,35 @@ class Stages:
         self.started = now
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--claims", type=int, default=10_000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--bound", type=float, default=300, help="seconds the rdflib baseline may take per step")
-    parser.add_argument("--workdir", type=Path, default=None, help="where to write the data (default: a temp dir)")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    parser.add_argument("--annotate", type=Path, help="add the miss reasons to an earlier result file and print it")
-    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr (none when not a terminal)")
-    args = parser.parse_args()
-    stages = Stages(args.quiet)
-    if args.annotate:
-        annotate(args.annotate)
-        return
-    if args.child:
-        task, *rest = args.child
-        print(json.dumps(globals()[f"task_{task.replace('-', '_')}"](*rest)))
-        return
+def run_endpoint(work: Path, samples: Path, clients: int, per_client: int, dialect: bool) -> dict:
+    """``load_test.py`` on the bench's store with the sampled interactive queries (a process of its own)."""
+    try:
+        done = subprocess.run(
+            [
+                sys.executable, str(Path(__file__).with_name("load_test.py")), "--store", str(work / "msc-store"),
+                "--queries-from", str(samples), "--clients", str(clients), "--queries", str(per_client),
+                *(["--dialect"] if dialect else []),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=7200,
+            check=False,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return {"timeout": 7200}
+    lines = [x for x in done.stdout.splitlines() if x.startswith("{")]
+    if not lines:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(lines[-1])
 
+
+def run(args: argparse.Namespace, stages: Stages) -> dict:
     from msc_graph.io import sorted_ntriples
     from msc_graph.ontology import tbox_graph
     from msc_graph.sparql.named import load_queries
     from msc_graph.synthetic import generate
 
+    started_load = loadavg()
     work = Path(args.workdir or tempfile.mkdtemp(prefix="msc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     nt = work / f"synthetic-{args.claims}.nt"
@@ -409,33 +624,80 @@ def main() -> None:
         "seed": args.seed,
         "generate_s": round(generate_s, 2),
     }
+    peaks: dict[str, float] = {}
 
     for folder in ("msc-store", "raw-store"):
         shutil.rmtree(work / folder, ignore_errors=True)
     stages("loading the store (raw pyoxigraph, then msc-graph)")
     raw = child("load_raw", str(nt), str(work / "raw-store"), timeout=7200)
     msc = child("load_msc", str(nt), str(work / "msc-store"), timeout=7200)
+    shutil.rmtree(work / "raw-store", ignore_errors=True)  # only its time is needed
+    ratio = round(msc["seconds"] / raw["seconds"], 3) if "seconds" in msc and "seconds" in raw else None
     report["load"] = {
         "msc_graph_s": round(msc.get("seconds", float("nan")), 2),
         "raw_pyoxigraph_s": round(raw.get("seconds", float("nan")), 2),
-        "ratio": round(msc["seconds"] / raw["seconds"], 3) if "seconds" in msc and "seconds" in raw else None,
+        "ratio": ratio,
         "msc_graph_peak_gb": round(msc.get("peak_gb", float("nan")), 3),
         "raw_peak_gb": round(raw.get("peak_gb", float("nan")), 3),
+        "ours_s": round(msc.get("seconds", float("nan")), 2),
+        "raw_s": round(raw.get("seconds", float("nan")), 2),
     }
+    peaks["load"] = msc.get("peak_gb", 0)
+    store = str(work / "msc-store")
+
+    stages("popularity per parameter role and the sampled parameters")
+    samples = work / "samples.json"
+    sampled = child("sample", store, str(samples), str(args.seed), timeout=7200)
+    if "roles" not in sampled:
+        raise SystemExit(f"bench: sampling the parameters failed: {sampled}")
+    spec = json.loads(samples.read_text())
 
     names = sorted(load_queries())
     queries = {}
     for i, name in enumerate(names, 1):  # one process per query: a slow one cannot hold up the rest
-        stages(f"named query {i}/{len(names)}: {name}")
-        result = child("queries", str(work / "msc-store"), name, timeout=max(60.0, args.bound))
-        queries[name] = (
-            {k: round(v, 4) if k == "median_s" else v for k, v in result[name].items()} if name in result else result
-        )
-        report.setdefault("_query_peaks", []).append(result.get("_peak_gb", 0))
+        kind = spec["queries"][name]["kind"]
+        stages(f"named query {i}/{len(names)}: {name} ({kind}, {len(spec['queries'][name]['samples'])} parameters)")
+        lines, status = child_lines("queries", store, str(samples), name, timeout=args.query_timeout)
+        queries[name] = summarise_query(name, kind, lines, status)
+        if "param" in spec["queries"][name]:
+            queries[name]["param"] = spec["queries"][name]["param"]
+            queries[name]["role"] = spec["queries"][name]["role"]
+        peaks[f"query {name}"] = next((x["peak_gb"] for x in lines if "peak_gb" in x), 0)
     report["queries"] = queries
-    stages("explain, every source and condition pair")
-    explain = child("explain", str(work / "msc-store"), timeout=1800)
-    report["explain"] = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in explain.items()}
+
+    stages(f"explain, {sampled['pairs']} source and condition pairs")
+    lines, status = child_lines("explain", store, str(samples), str(args.max_chains), timeout=7200)
+    timed = [x for x in lines if "seconds" in x]
+    explain: dict = dict(status)
+    if timed:
+        seconds = [x["seconds"] for x in timed]
+        slowest = max(timed, key=lambda x: x["seconds"])
+        by_band: dict[str, list[float]] = {}
+        for x in timed:
+            by_band.setdefault(x["band"].split("/")[0], []).append(x["seconds"])
+        explain.update(
+            {
+                "median_s": round(statistics.median(seconds), 4),
+                "p95_s": round(sampling.nearest_rank(seconds, 0.95), 4),
+                "first_s": round(next(x["first_s"] for x in lines if "first_s" in x), 4),
+                "pairs": len(timed),
+                "max_s": round(max(seconds), 4),
+                "chains": [x["chains"] for x in timed],
+                "pairs_with_chains": sum(1 for x in timed if x["chains"]),
+                "bands_median_s": {b: round(statistics.median(v), 4) for b, v in by_band.items()},
+                "slowest": {
+                    k: round(v, 4) if isinstance(v, float) else v
+                    for k, v in slowest.items()
+                    if k in ("source", "condition", "band", "seconds", "chains")
+                },
+            }
+        )
+    done = next((x for x in lines if "peak_gb" in x), {})
+    explain["peak_gb"] = round(done.get("peak_gb", 0), 3)
+    explain["options"] = done.get("options")
+    peaks["explain"] = done.get("peak_gb", 0)
+    report["explain"] = explain
+
     stages("a cold command-line explain")
     cold = child("cold_cli", timeout=600)
     report["cold_cli"] = {
@@ -444,10 +706,19 @@ def main() -> None:
         "ratio": round(cold["cli_s"] / cold["baseline_s"], 3),
     }
 
+    if args.clients and args.client_queries:
+        stages(f"the endpoint under load: {args.clients} clients x {args.client_queries} sampled queries")
+        endpoint = run_endpoint(work, samples, args.clients, args.client_queries, args.endpoint_dialect)
+        report["endpoint"] = endpoint
+        peaks["endpoint (server and load test)"] = (endpoint.get("server_peak_gb") or 0) + (
+            endpoint.get("client_peak_gb") or 0
+        )
+
     stages("the rdflib memory-store baseline")
-    lines = child_lines(
-        "rdflib", str(nt), ",".join(names), str(args.bound), timeout=args.bound * (len(names) + 3) + 600
-    )
+    lines, _ = child_lines(
+        "rdflib", str(nt), store, str(samples), ",".join(names), str(args.bound),
+        timeout=args.bound * 2 * (len(names) + 3) + 600,
+    )  # fmt: skip
     load_line = next((x for x in lines if "load_s" in x), {"load_s": None})
     baseline = {"bound_s": args.bound, "load_s": None if load_line["load_s"] is None else round(load_line["load_s"], 2)}
     if load_line["load_s"] is None:
@@ -456,47 +727,82 @@ def main() -> None:
         baseline["load_ratio_rdflib_vs_msc"] = round(load_line["load_s"] / msc["seconds"], 2)
         baseline["queries"] = {}
         for x in (x for x in lines if "query" in x):
-            ours = queries.get(x["query"], {}).get("median_s")
             baseline["queries"][x["query"]] = {
                 "rdflib_s": round(x["seconds"], 4) if x["finished"] else f"> {args.bound:g} (bound)",
                 "answers_equal": x["equal"],
-                "rdflib_vs_msc_ratio": round(x["seconds"] / ours, 1) if ours else None,
+                "msc_graph_s": round(x["msc_graph_s"], 4),
+                "rows": x["rows"],
+                "rdflib_vs_msc_ratio": round(x["seconds"] / x["msc_graph_s"], 1) if x["msc_graph_s"] else None,
             }
     report["rdflib_baseline"] = baseline
 
-    peak = max([msc.get("peak_gb", 0), explain.get("peak_gb", 0), *report.pop("_query_peaks", [0])])
-    slow = {
-        n: q.get("median_s")
-        for n, q in queries.items()
-        if not q.get("median_s") or q["median_s"] > TARGETS["query_median_s"]
-    }
+    step, peak = max(peaks.items(), key=lambda kv: kv[1])
     report["peak_memory_gb"] = round(peak, 3)
-    report["targets"] = {
-        "load_within_1.2x_raw_pyoxigraph": {
-            "value": report["load"]["ratio"],
-            "met": (report["load"]["ratio"] or 99) <= TARGETS["load_ratio"],
-        },
-        "every_named_query_median_le_1s": {"slow": slow, "met": not slow},
-        "explain_median_le_0.5s": {
-            "value": report["explain"].get("median_s"),
-            "met": (report["explain"].get("median_s") or 99) <= TARGETS["explain_median_s"],
-        },
-        "peak_memory_le_4gb": {
-            "value": report["peak_memory_gb"],
-            "met": report["peak_memory_gb"] <= TARGETS["peak_memory_gb"],
-        },
-        "cold_cli_within_1.5x_import": {
-            "value": report["cold_cli"]["ratio"],
-            "met": report["cold_cli"]["ratio"] <= TARGETS["cold_cli_ratio"],
-        },
-    }
+    report["peak_gb"] = round(peak, 3)
+    report["peak_step"] = step
+    report["targets"] = targets_of(report)
     miss_reasons(report)
+    del report["peak_step"]
     report["workdir"] = str(work)
-    print(json.dumps(report))
+    report["loadavg"] = {"start": started_load, "end": loadavg()}
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--bound", type=float, default=10, help="seconds the rdflib baseline may take per step")
+    parser.add_argument("--query-timeout", type=float, default=900, help="seconds for one query's samples")
+    parser.add_argument("--max-chains", type=int, default=200, help="explain's max_chains (the CLI's default)")
+    parser.add_argument("--clients", type=int, default=8, help="endpoint load test: concurrent clients (0: skip)")
+    parser.add_argument("--client-queries", type=int, default=500, help="endpoint load test: queries per client")
+    parser.add_argument(
+        "--endpoint-dialect", action="store_true", help="endpoint load test: send the Oxigraph-rewritten texts"
+    )
+    parser.add_argument("--workdir", type=Path, default=None, help="where to write the data (default: a temp dir)")
+    parser.add_argument("--out", type=Path, help="also write the JSON line to this file")
+    parser.add_argument("--compare", type=Path, metavar="EARLIER.json", help="compare with an earlier result")
+    parser.add_argument(
+        "--against", type=Path, metavar="NEW.json", help="with --compare: compare this result instead of running"
+    )
+    parser.add_argument("--threshold", type=float, default=comparing.THRESHOLD, help="--compare: flag above this")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--annotate", type=Path, help="add the miss reasons to an earlier result file and print it")
+    parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr (none when not a terminal)")
+    args = parser.parse_args()
+    if args.child:
+        task, *rest = args.child
+        print(json.dumps(globals()[f"task_{task.replace('-', '_')}"](*rest)))
+        return 0
+    if args.annotate:
+        annotate(args.annotate)
+        return 0
+    if args.against and not args.compare:
+        parser.error("--against needs --compare EARLIER.json")
+    if args.compare and args.against:
+        text, worse = comparing.report(
+            comparing.compare(comparing.read_result(args.compare), comparing.read_result(args.against)),
+            threshold=args.threshold,
+        )
+        print(text)
+        return 1 if worse else 0
+    earlier = comparing.read_result(args.compare) if args.compare else None  # read first: fail before the run
+    report = run(args, Stages(args.quiet))
+    line = json.dumps(report)
+    print(line, flush=True)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(line + "\n")
+    if earlier is not None:
+        text, worse = comparing.report(comparing.compare(earlier, report), threshold=args.threshold)
+        print(text, file=sys.stderr)
+        return 1 if worse else 0
+    return 0
 
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    main()
+    sys.exit(main())
