@@ -23,6 +23,7 @@ def test_check_is_green_on_the_fixture(project):
     result = run_cli(project, "check", "--reference", str(REFERENCE))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "check: ok" in result.stdout
+    assert "integrity: ok" in result.stdout  # the -violation queries ran over the built graph
     assert "hermit: ok" in result.stdout and "shacl: ok" in result.stdout
 
 

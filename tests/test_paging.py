@@ -169,3 +169,14 @@ def test_a_negated_assertion_of_a_positive_statement_is_found(seeded):
     assert [r["assertion"] for r in seeded.query(name).rows] == [row["a"]]
     assert [r["assertion"] for r in seeded.query(name, document="004").rows] == [row["a"]]
     assert seeded.query(name, document="003").rows == []
+
+
+def test_integrity_names_the_check_and_the_assertion_that_broke_it(seeded):
+    """What `msc-graph check` reports: a target without its span hash is a broken anchor."""
+    row = _one(seeded, "SELECT ?a ?t WHERE { ?a msc:claimId 'd002-c010' ; oa:hasTarget ?t }")
+    assert seeded.integrity() == []
+    target = ox.NamedNode(row["t"] if row["t"].startswith("http") else M + row["t"])
+    for quad in list(seeded.store.quads_for_pattern(target, ox.NamedNode(M + "spanSha256"), None)):
+        seeded.store.remove(quad)
+    (line,) = seeded.integrity()
+    assert line.startswith("assertion-without-anchor-violation: 1 row(s)") and row["a"] in line

@@ -42,6 +42,7 @@ from .compile import compile_graph, conflicts
 from .corpus import Corpus
 from .errors import EnvironmentProblem, InputError
 from .io import EXPORTERS, canonical_graph, rdf_xml, sorted_ntriples
+from .model import Curation
 from .ontology import Ontology, load_ontology, ontology_files, tbox_graph
 from .project import __version__, build_dir, check_output_folder, ontology_dir
 from .projection import from_json, from_model, to_json
@@ -365,7 +366,7 @@ def build(
     step("the NetworkX projection (conflicts between statements)")
     onto = load_ontology(directory)
     network = from_model(curation, onto, sorted(conflicts(curation, onto)))
-    cache = {"key": _network_key(digest), **to_json(network)}
+    cache = {"key": _network_key(digest), **to_json(network), "anchors": anchor_table(curation)}
     blobs[NETWORK_CACHE] = (json.dumps(cache, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
     after, digests_after = input_digests(directory)
     changed = tuple(sorted(k for k in {*digests, *digests_after} if digests.get(k) != digests_after.get(k)))
@@ -419,16 +420,41 @@ def ensure_built(
     return out
 
 
-def read_network(folder: Path, ontology_directory: Path, onto: Ontology) -> nx.MultiDiGraph | None:
-    """The projection cached by the build, or None when it is missing or not of these inputs and
-    this version (an unreadable cache is ignored, never trusted)."""
+def anchor_table(curation: Curation) -> dict[str, Any]:
+    """What a quote is verified against, as the graph states it (``document-hashes.rq`` and
+    ``document-anchors.rq`` read the same): each document file's registered SHA-256, and per file
+    the (start, end, span SHA-256) of every anchor. Cached beside the projection so that a command
+    that quotes (``explain``) need not open the store."""
+    files = {d.id: d.file for d in curation.documents.values()}
+    spans: dict[str, set[tuple[int, int, str]]] = {}
+    for a in curation.assertions:
+        spans.setdefault(files[a.anchor.document], set()).add((a.anchor.start, a.anchor.end, a.anchor.sha256))
+    return {
+        "documents": {d.file: d.sha256 for d in sorted(curation.documents.values(), key=lambda d: d.file)},
+        "spans": {file: [list(x) for x in sorted(items)] for file, items in sorted(spans.items())},
+    }
+
+
+def read_cache(
+    folder: Path, ontology_directory: Path, onto: Ontology
+) -> tuple[nx.MultiDiGraph | None, dict[str, Any] | None]:
+    """The projection and the anchor table (:func:`anchor_table`) cached by the build, or None for
+    each when the cache is missing or not of these inputs and this version (an unreadable cache is
+    ignored, never trusted)."""
     try:
         data = json.loads((folder / NETWORK_CACHE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
+        return None, None
     if not isinstance(data, dict) or data.get("key") != _network_key(inputs_hash(ontology_directory)):
-        return None
+        return None, None
     try:
-        return from_json(data, onto)
+        network = from_json(data, onto)
     except (KeyError, TypeError):
-        return None
+        return None, None
+    anchors = data.get("anchors")
+    return network, anchors if isinstance(anchors, dict) else None
+
+
+def read_network(folder: Path, ontology_directory: Path, onto: Ontology) -> nx.MultiDiGraph | None:
+    """The projection cached by the build (see :func:`read_cache`)."""
+    return read_cache(folder, ontology_directory, onto)[0]

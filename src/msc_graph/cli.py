@@ -524,12 +524,15 @@ def relations_command(update: str | None) -> None:
 @quiet_option
 @handle_errors
 def check_command(no_hermit: bool, reference_path: str | None, corpus_path: str | None, quiet: bool) -> None:
-    """Validate everything: curated files, anchors, SHACL shapes, OBO terms, paraphrases, HermiT."""
+    """Validate everything: curated files, anchors, SHACL shapes, OBO terms, paraphrases, HermiT, and
+    the integrity queries over the built graph."""
     reference = Path(reference_path) if reference_path else reference_dir()
     with Stages(quiet) as stages:
         report = run_check(
             corpus=_corpus(corpus_path), reference_folder=reference, hermit=not no_hermit, progress=stages
         )
+        stages("integrity queries over the built graph (queries/*-violation.rq)")
+        report.sections["integrity"] = _kg(corpus_path).integrity()
     for note in report.notes:
         click.echo(f"note: {note}")
     for name, items in report.sections.items():

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build import OUTPUTS as BUILD_OUTPUTS
-from .build import Release, ensure_built, open_release, read_network
+from .build import Release, ensure_built, open_release, read_cache
 from .corpus import Corpus, resolve_document_name
 from .curation import load_curation
 from .errors import InputError, QueryError, SourceDrift, UnknownTermError
@@ -137,6 +137,23 @@ class KnowledgeGraph:
 
     def queries(self) -> dict[str, NamedQuery]:
         return load_queries(self.queries_dir)
+
+    def integrity(self) -> list[str]:
+        """Run every integrity check (the named queries ending in ``-violation``, each of which must
+        return no rows) over the whole graph; one line per check that found rows, naming the first
+        few. ``msc-graph check`` runs them on the built graph."""
+        problems = []
+        for name, query in sorted(self.queries().items()):
+            if not query.is_violation_check:
+                continue
+            rows = self.query(name, limit=None).rows
+            if rows:
+                first = ", ".join(
+                    " ".join(str(v) for v in row.values() if v is not None and not str(v).startswith("document/"))
+                    for row in rows[:3]
+                )
+                problems.append(f"{name}: {len(rows)} row(s), first: {first} (msc-graph query {name} --all)")
+        return problems
 
     def query_catalogue(self) -> Table:
         """The named queries with their questions and parameters, as a table."""
@@ -552,7 +569,11 @@ def load(
         release=release,
         ontology_dir=onto_dir,
     )
-    network = read_network(release.path, onto_dir, onto)
+    network, anchors = read_cache(release.path, onto_dir, onto)
     if network is not None:
         kg._cache["network"] = network
+    if anchors is not None:  # quotes are verified without opening the store
+        kg._cache["document_hashes"] = dict(anchors["documents"])
+        for file, spans in anchors["spans"].items():
+            kg._cache[("span_hashes", file)] = {(int(a), int(b)): str(h) for a, b, h in spans}
     return kg
