@@ -62,7 +62,7 @@ OLD = {
     "claims": 10000,
     "load": {"ours_s": 1.0, "ratio": 1.0},
     "queries": {"a": {"median_s": 0.2, "p95_s": 0.3, "rows_median": 100}, "b": {"median_s": 0.002}},
-    "endpoint": {"throughput_qps": 100.0, "latency_ms": {"p50": 10.0, "p99": 200.0}},
+    "endpoint": {"throughput_qps": 100.0, "latency_ms": {"p50": 10.0, "p99": 200.0, "max": 300.0}},
     "peak_gb": 1.0,
     "rdflib_baseline": {"load_s": 5.0},
     "loadavg": {"start": [1.0, 1.0, 1.0]},
@@ -75,6 +75,7 @@ def test_compare_flags_timings_and_memory_more_than_1_5x_worse_only():
     new["queries"]["b"]["median_s"] = 0.008  # 4x slower, but 6 ms: within the noise floor
     new["endpoint"]["throughput_qps"] = 50.0  # half the rate
     new["endpoint"]["latency_ms"]["p99"] = 290.0  # 1.45x: not flagged
+    new["endpoint"]["latency_ms"]["max"] = 900.0  # one slow request: printed, not flagged
     new["peak_gb"] = 1.6
     new["rdflib_baseline"]["load_s"] = 50.0  # rdflib's own time
     new["loadavg"]["start"] = [9.0, 9.0, 9.0]
