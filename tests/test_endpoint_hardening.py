@@ -4,6 +4,7 @@ load test honest about failures."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.server
 import json
@@ -176,7 +177,8 @@ class _Fake(http.server.BaseHTTPRequestHandler):
         pass
 
     def do_POST(self) -> None:  # noqa: N802
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        received = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.received = (self.path, self.headers.get("Content-Type"), received)  # type: ignore[attr-defined]
         mode = self.server.mode  # type: ignore[attr-defined]
         body = b'{"head":{"vars":["a"]},"results":{"bindings":[' + b'{"a":{"type":"literal","value":"x"}},' * 50
         self.send_response(200)
@@ -291,3 +293,39 @@ def test_the_load_test_reports_failures_apart_and_exits_non_zero():
     assert report["requests"] == 10 and report["succeeded"] == 0 and report["failed"] == 10
     assert report["throughput_qps"] == 0 and report["latency_ms"] is None
     assert sum(report["failures"].values()) == 10
+
+
+def test_the_front_relays_the_query_in_the_embedded_stores_oxigraph_dialect():
+    """The server behind the front is Oxigraph, whose planner the embedded store's rewrites are for
+    (an OPTIONAL as LATERAL { OPTIONAL }: same answer, a for-loop join); the front applies them to
+    a GET or a POST alike and keeps the other protocol parameters."""
+    from msc_graph.serve.front import Backend, Front
+    from msc_graph.sparql.text import oxigraph_dialect
+
+    query = "SELECT ?a ?l WHERE { ?a ?b ?c OPTIONAL { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
+    assert "LATERAL" in oxigraph_dialect(query)
+    with fake_endpoint("short") as (server, _):
+        backend = Backend("unused", Path("."), 5, port=server.server_address[1])
+        front = Front(("127.0.0.1", 0), timeout=5)
+        front.backend = backend
+        thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.05})
+        thread.start()
+        try:
+            for how in ("get", "post"):
+                params = {"query": query, "default-graph-uri": "http://example.org/g"}
+                data = urllib.parse.urlencode(params)
+                request = (
+                    urllib.request.Request(f"{front.url}?{data}")
+                    if how == "get"
+                    else urllib.request.Request(front.url, data=data.encode())
+                )
+                with contextlib.suppress(http.client.IncompleteRead), urllib.request.urlopen(request, timeout=10) as r:
+                    r.read()
+                path, content_type, body = server.received
+                sent = dict(urllib.parse.parse_qsl(body.decode()))
+                assert path == "/query" and content_type == "application/x-www-form-urlencoded"
+                assert sent == {"query": oxigraph_dialect(query), "default-graph-uri": "http://example.org/g"}, how
+        finally:
+            front.shutdown()
+            front.server_close()
+            thread.join()

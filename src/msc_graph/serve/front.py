@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EnvironmentProblem, InputError, QueryError
-from ..sparql.text import refuse_service
+from ..sparql.text import oxigraph_dialect, refuse_service
 
 if TYPE_CHECKING:
     import http.client
@@ -271,6 +272,9 @@ class _Handler(_HandlerBase):
             except QueryError as err:
                 self._answer(403, str(err))
                 return
+            dialect = text if re.search(r"\bLATERAL\b", text, re.IGNORECASE) else oxigraph_dialect(text)
+            if method != "HEAD" and dialect != text:  # a text already in the dialect is relayed as sent
+                method, body = self._rewritten(dialect, query_string, body)
         if not self.server.slots.acquire(timeout=5):
             self._answer(503, "too many requests at once; retry")
             return
@@ -278,6 +282,22 @@ class _Handler(_HandlerBase):
             self._relay(method, body)
         finally:
             self.server.slots.release()
+
+    def _rewritten(self, dialect: str, query_string: str, body: bytes) -> tuple[str, bytes]:
+        """The request as a form POST of the query (``dialect``) in the embedded store's Oxigraph dialect
+        (:func:`~msc_graph.sparql.text.oxigraph_dialect`: OPTIONAL and the patterns after a
+        subquery as LATERAL, which change how Oxigraph plans a query, never its answer). The
+        server behind this front is Oxigraph with the same planner: without the rewrite a
+        question the embedded store answers in 2 ms took 16 s there at 100k claims. The other
+        protocol parameters (default-graph-uri ...) are kept."""
+        params = urllib.parse.parse_qsl(query_string, keep_blank_values=True)
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type == "application/x-www-form-urlencoded" and body:
+            params += urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True)
+        params = [(k, v) for k, v in params if k != "query"] + [("query", dialect)]
+        self.path = "/query"
+        self._content_type = "application/x-www-form-urlencoded"
+        return "POST", urllib.parse.urlencode(params).encode("utf-8")
 
     def _query_text(self, method: str, query_string: str, body: bytes) -> str | None:
         params = urllib.parse.parse_qs(query_string, strict_parsing=False)
@@ -303,6 +323,10 @@ class _Handler(_HandlerBase):
             front.running[key] = me
         sent_head = False
         headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP | {"host"}}
+        content_type = getattr(self, "_content_type", None)
+        if content_type is not None:  # the query was rewritten into a form body (_rewritten)
+            headers = {k: v for k, v in headers.items() if k.lower() not in ("content-type", "content-length")}
+            headers["Content-Type"] = content_type
         if body:
             headers["Content-Length"] = str(len(body))
         try:
