@@ -241,25 +241,30 @@ def test_an_oversized_answer_is_refused_while_streaming():
 def test_the_front_never_ends_a_cancelled_answer_cleanly():
     """An answer the Oxigraph server cut at its timeout (HTTP 200 + the cancellation text) reaches the
     client without its last chunk, so even a naive client cannot take it for a whole answer."""
+    with fake_endpoint("cancelled") as (server, _), front_over(server) as front:
+        url = front.url
+        request = urllib.request.Request(url, data=b"query=SELECT%20*%20WHERE%20%7B%7D")
+        with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+        with pytest.raises(QueryError, match="incomplete answer"):
+            RemoteEndpoint(url, timeout=10).select("SELECT * WHERE {}")
+
+
+@contextmanager
+def front_over(server):
+    """serve's front relaying to a fake endpoint (as it relays to the Oxigraph server)."""
     from msc_graph.serve.front import Backend, Front
 
-    with fake_endpoint("cancelled") as (server, _):
-        backend = Backend("unused", Path("."), 5, port=server.server_address[1])
-        front = Front(("127.0.0.1", 0), timeout=5)
-        front.backend = backend
-        thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.05})
-        thread.start()
-        try:
-            url = front.url
-            request = urllib.request.Request(url, data=b"query=SELECT%20*%20WHERE%20%7B%7D")
-            with pytest.raises(http.client.IncompleteRead), urllib.request.urlopen(request, timeout=10) as response:
-                response.read()
-            with pytest.raises(QueryError, match="incomplete answer"):
-                RemoteEndpoint(url, timeout=10).select("SELECT * WHERE {}")
-        finally:
-            front.shutdown()
-            front.server_close()
-            thread.join()
+    front = Front(("127.0.0.1", 0), timeout=5)
+    front.backend = Backend("unused", Path("."), 5, port=server.server_address[1])
+    thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield front
+    finally:
+        front.shutdown()
+        front.server_close()
+        thread.join()
 
 
 def test_a_busy_or_invalid_port_fails_before_the_url_is_printed():
@@ -299,33 +304,21 @@ def test_the_front_relays_the_query_in_the_embedded_stores_oxigraph_dialect():
     """The server behind the front is Oxigraph, whose planner the embedded store's rewrites are for
     (an OPTIONAL as LATERAL { OPTIONAL }: same answer, a for-loop join); the front applies them to
     a GET or a POST alike and keeps the other protocol parameters."""
-    from msc_graph.serve.front import Backend, Front
     from msc_graph.sparql.text import oxigraph_dialect
 
     query = "SELECT ?a ?l WHERE { ?a ?b ?c OPTIONAL { ?a <http://www.w3.org/2000/01/rdf-schema#label> ?l } }"
     assert "LATERAL" in oxigraph_dialect(query)
-    with fake_endpoint("short") as (server, _):
-        backend = Backend("unused", Path("."), 5, port=server.server_address[1])
-        front = Front(("127.0.0.1", 0), timeout=5)
-        front.backend = backend
-        thread = threading.Thread(target=front.serve_forever, kwargs={"poll_interval": 0.05})
-        thread.start()
-        try:
-            for how in ("get", "post"):
-                params = {"query": query, "default-graph-uri": "http://example.org/g"}
-                data = urllib.parse.urlencode(params)
-                request = (
-                    urllib.request.Request(f"{front.url}?{data}")
-                    if how == "get"
-                    else urllib.request.Request(front.url, data=data.encode())
-                )
-                with contextlib.suppress(http.client.IncompleteRead), urllib.request.urlopen(request, timeout=10) as r:
-                    r.read()
-                path, content_type, body = server.received
-                sent = dict(urllib.parse.parse_qsl(body.decode()))
-                assert path == "/query" and content_type == "application/x-www-form-urlencoded"
-                assert sent == {"query": oxigraph_dialect(query), "default-graph-uri": "http://example.org/g"}, how
-        finally:
-            front.shutdown()
-            front.server_close()
-            thread.join()
+    with fake_endpoint("short") as (server, _), front_over(server) as front:
+        for how in ("get", "post"):
+            data = urllib.parse.urlencode({"query": query, "default-graph-uri": "http://example.org/g"})
+            request = (
+                urllib.request.Request(f"{front.url}?{data}")
+                if how == "get"
+                else urllib.request.Request(front.url, data=data.encode())
+            )
+            with contextlib.suppress(http.client.IncompleteRead), urllib.request.urlopen(request, timeout=10) as r:
+                r.read()
+            path, content_type, body = server.received
+            sent = dict(urllib.parse.parse_qsl(body.decode()))
+            assert path == "/query" and content_type == "application/x-www-form-urlencoded"
+            assert sent == {"query": oxigraph_dialect(query), "default-graph-uri": "http://example.org/g"}, how
