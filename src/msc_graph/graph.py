@@ -148,9 +148,8 @@ class KnowledgeGraph:
                 continue
             rows = self.query(name, limit=None).rows
             if rows:
-                first = ", ".join(
-                    " ".join(str(v) for v in row.values() if v is not None and not str(v).startswith("document/"))
-                    for row in rows[:3]
+                first = ", ".join(  # the assertion, statement or term and what is wrong with it
+                    " ".join(str(v) for k, v in row.items() if k != "document" and v is not None) for row in rows[:3]
                 )
                 problems.append(f"{name}: {len(rows)} row(s), first: {first} (msc-graph query {name} --all)")
         return problems
