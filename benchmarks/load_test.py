@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sparql_servers import free_port, oxigraph_server  # noqa: E402
+from sparql_servers import free_port, oxigraph_server, stop  # noqa: E402
 
 import msc_graph  # noqa: E402
 from msc_graph.sparql.text import prefix_block  # noqa: E402
@@ -106,11 +106,7 @@ def store_server(location: Path, *, timeout: float = 30):
             ) from None
         yield url, peak
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def sampled_queries(path: Path) -> list[tuple[str, str]]:

@@ -39,11 +39,16 @@ def oxigraph_server(env: dict[str, str] | None = None, *, timeout: float = 5):
             raise RuntimeError(f"msc-graph serve did not start: {proc.stderr.read().decode()[-500:]}") from None
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server process: politely, then for good after 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def normalise(rows):
