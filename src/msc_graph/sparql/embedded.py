@@ -8,13 +8,23 @@ Oxigraph rewrites (:mod:`.text`); :class:`Embedded` is the back end of
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from ..errors import QueryError
 from ..namespaces import PREFIXES
-from .text import bind_with_values, oxigraph_dialect, refuse_service, refuse_updates, to_python
+from .text import (
+    UnionSplit,
+    bind_with_values,
+    oxigraph_dialect,
+    refuse_service,
+    refuse_updates,
+    to_python,
+    union_branches,
+)
 
 
 def open_store(ntriples: Path) -> Any:  # -> pyoxigraph.Store
@@ -44,9 +54,16 @@ class Embedded:
 
 
 def run_select(
-    store: Any, sparql: str, bindings: dict[str, Any] | None = None
+    store: Any, sparql: str, bindings: dict[str, Any] | None = None, *, parallel: bool = True
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run a SELECT (or ASK) on a pyoxigraph store with bound parameters; returns (columns, rows)."""
+    """Run a SELECT (or ASK) on a pyoxigraph store with bound parameters; returns (columns, rows).
+
+    A query that is only a UNION of groups (:func:`~.text.union_branches`: the integrity checks)
+    runs its branches at the same time, one thread per core: Oxigraph evaluates one query in one
+    thread but releases the GIL while it does, so two whole-graph anti-joins on two cores take
+    the time of one (at a million claims, 4.1 s serial and 2.4 s on two threads). The rows are
+    merged as the query's DISTINCT, ORDER BY and LIMIT/OFFSET say (:func:`solution_key`);
+    ``parallel=False`` runs the text as one query."""
     import pyoxigraph as ox
 
     refuse_updates(sparql)
@@ -56,11 +73,12 @@ def run_select(
         # variables, so it plans as if they were free (entity-claims at 100k claims: 11 s against
         # 0.8 s). Every value is serialised as a checked RDF term (text.term_to_sparql).
         sparql = bind_with_values(sparql, bindings)
-    sparql = oxigraph_dialect(sparql)
-    try:
-        result = store.query(sparql, prefixes=PREFIXES)
-    except SyntaxError as err:
-        raise QueryError(f"invalid SPARQL: {str(err).splitlines()[0]}") from err
+    split = union_branches(sparql) if parallel else None
+    if split is not None:
+        columns = list(split.variables)
+        rows = [{c: to_python(v) for c, v in zip(columns, row, strict=True)} for row in _run_split(store, split)]
+        return columns, rows
+    result = _query(store, oxigraph_dialect(sparql))
     if isinstance(result, ox.QueryBoolean):
         return ["ask"], [{"ask": bool(result)}]
     if isinstance(result, ox.QueryTriples):
@@ -87,3 +105,50 @@ def load_ntriples(ntriples: Path, location: Path) -> None:
     store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
     store.optimize()
     store.flush()
+
+
+def _query(store: Any, sparql: str) -> Any:
+    try:
+        return store.query(sparql, prefixes=PREFIXES)
+    except SyntaxError as err:
+        raise QueryError(f"invalid SPARQL: {str(err).splitlines()[0]}") from err
+
+
+def solution_key(term: Any) -> tuple:
+    """A term's place in SPARQL's ORDER BY: unbound, blank nodes, IRIs, then literals; IRIs and
+    plain literals by their text, numbers by value (before other literals)."""
+    import pyoxigraph as ox
+
+    if term is None:
+        return (0,)
+    if isinstance(term, ox.BlankNode):
+        return (1, term.value)
+    if isinstance(term, ox.NamedNode):
+        return (2, term.value)
+    datatype = term.datatype.value
+    if datatype.endswith(("#integer", "#decimal", "#double", "#float", "#int", "#long", "#nonNegativeInteger")):
+        try:
+            return (3, 0, float(term.value), "")
+        except ValueError:
+            pass
+    return (3, 1, 0.0, term.value)
+
+
+def _run_split(store: Any, split: UnionSplit) -> list[tuple[Any, ...]]:
+    """The rows of a split query: its branches on a thread pool, merged."""
+    names = split.variables
+
+    def branch(text: str) -> list[tuple[Any, ...]]:
+        return [tuple(solution[n] for n in names) for solution in _query(store, oxigraph_dialect(text))]
+
+    workers = max(1, min(len(split.branches), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="msc-graph-branch") as pool:
+        parts = list(pool.map(branch, split.branches))
+    rows = [row for part in parts for row in part]
+    if split.distinct:
+        rows = list(dict.fromkeys(rows))
+    index = {name: i for i, name in enumerate(names)}
+    for name, descending in reversed(split.order):  # stable sorts, last key first
+        rows.sort(key=lambda row: solution_key(row[index[name]]), reverse=descending)
+    end = None if split.limit is None else split.offset + split.limit
+    return rows[split.offset : end]

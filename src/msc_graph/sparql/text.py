@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -436,3 +437,86 @@ def count_query(sparql: str) -> str:
     where_end = max((b for a, b in inner if not any(c < a and b < d for c, d in inner)), default=0)
     modifiers = _ORDER_BY.split(body[where_end + 1 :], maxsplit=1)[0]
     return f"{prologue}SELECT (COUNT(*) AS ?total) WHERE {{ {{ {body[: where_end + 1]}{modifiers} }} }}"
+
+
+_HEAD = re.compile(
+    r"^(?P<prologue>.*?)\bSELECT\s+(?P<distinct>DISTINCT\s+)?(?P<vars>(?:\?\w+\s+)+)WHERE\s*$", re.S | re.I
+)
+_ORDER_KEY = re.compile(r"\s*(?:(?P<dir>ASC|DESC)\s*\(\s*\?(?P<v1>\w+)\s*\)|\?(?P<v2>\w+))", re.I)
+_SLICE = re.compile(r"\s*(?P<kw>LIMIT|OFFSET)\s+(?P<n>\d+)", re.I)
+
+
+@dataclass(frozen=True)
+class UnionSplit:
+    """A query whose WHERE group is only a UNION of groups, as one query per group (the same
+    prologue and projection): the bag union of their answers is the query's answer before its
+    DISTINCT, ORDER BY and LIMIT/OFFSET, which the caller applies (see :func:`union_branches`)."""
+
+    branches: tuple[str, ...]
+    variables: tuple[str, ...]
+    distinct: bool
+    order: tuple[tuple[str, bool], ...]  # (variable, descending)
+    limit: int | None
+    offset: int
+
+
+def union_branches(sparql: str) -> UnionSplit | None:
+    """The branches of a query of the form ``SELECT [DISTINCT] ?a ?b WHERE { { P1 } UNION { P2 } ... }``
+    followed by nothing but ``ORDER BY`` over plain variables, ``LIMIT`` and ``OFFSET``; None for
+    any other query (aggregates, expressions in the projection, a VALUES block or a pattern beside
+    the UNION, GROUP BY ...). The integrity checks are written in this form so that their branches,
+    each a whole-graph anti-join, can run at the same time (:func:`msc_graph.sparql.embedded.run_select`).
+
+    >>> split = union_branches("SELECT DISTINCT ?x WHERE { { ?x a ?t } UNION { ?x ?p 1 } } ORDER BY DESC(?x) LIMIT 5")
+    >>> split.branches
+    ('SELECT DISTINCT ?x WHERE { ?x a ?t }', 'SELECT DISTINCT ?x WHERE { ?x ?p 1 }')
+    >>> split.order, split.limit, split.offset
+    ((('x', True),), 5, 0)
+    >>> union_branches("SELECT ?x WHERE { { ?x a ?t } UNION { ?x ?p 1 } ?x ?q ?y }") is None
+    True
+    """
+    text = _strip_comments(sparql).strip()
+    groups = _groups(text)
+    if not groups:
+        return None
+    where_open, where_close = groups[0]
+    head = _HEAD.match(text[:where_open])
+    if head is None:
+        return None
+    tops: list[tuple[int, int]] = []
+    for start, end in groups[1:]:
+        if end < where_close and (not tops or start > tops[-1][1]):
+            tops.append((start, end))
+    edges = [where_open] + [i for group in tops for i in group] + [where_close]
+    between = [text[edges[k] + 1 : edges[k + 1]].strip().upper() for k in range(0, len(edges), 2)]
+    if len(tops) < 2 or between[0] or between[-1] or any(g != "UNION" for g in between[1:-1]):
+        return None
+    tail = text[where_close + 1 :]
+    order: list[tuple[str, bool]] = []
+    match = _ORDER_BY.match(tail.lstrip())
+    if match:
+        tail = tail.lstrip()[match.end() :]
+        while key := _ORDER_KEY.match(tail):
+            order.append((key.group("v1") or key.group("v2"), (key.group("dir") or "").upper() == "DESC"))
+            tail = tail[key.end() :]
+        if not order:
+            return None
+    slices: dict[str, int] = {}
+    while piece := _SLICE.match(tail):
+        slices[piece.group("kw").upper()] = int(piece.group("n"))
+        tail = tail[piece.end() :]
+    if tail.strip():
+        return None
+    variables = tuple(v[1:] for v in head.group("vars").split())
+    if any(v not in variables for v, _ in order):
+        return None
+    distinct = "DISTINCT " if head.group("distinct") else ""
+    select = f"{head.group('prologue')}SELECT {distinct}{' '.join('?' + v for v in variables)} WHERE "
+    return UnionSplit(
+        branches=tuple(select + text[a : b + 1] for a, b in tops),
+        variables=variables,
+        distinct=bool(distinct),
+        order=tuple(order),
+        limit=slices.get("LIMIT"),
+        offset=slices.get("OFFSET", 0),
+    )
