@@ -151,3 +151,15 @@ def test_import_msc_graph_stays_light():
     code = f"import sys, msc_graph, msc_graph.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == ""
+
+
+def test_a_cold_explanation_from_the_build_does_not_import_networkx(tmp_path):
+    """The cold-start figure rests on this: ``msc-graph explain`` walks the build's cached statements
+    as a plain graph; NetworkX (about 0.1 s to import) is loaded only for export and the page."""
+    msc_graph.load()  # build first if needed (in this process)
+    code = (
+        "import sys, msc_graph; kg = msc_graph.load(); r = kg.explain('bone marrow', 'knee osteoarthritis'); "
+        "print(len(r.chains), 'networkx' in sys.modules, 'pyoxigraph' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert int(out[0]) > 0 and out[1:] == ["False", "False"]

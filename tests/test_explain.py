@@ -20,7 +20,7 @@ from msc_graph.explain.result import ASSERTION_KEYS, CHAIN_KEYS, STEP_KEYS, SUMM
 from msc_graph.explain.search import Scope, rank_key, search
 from msc_graph.graph import KnowledgeGraph
 from msc_graph.ontology import load_ontology
-from msc_graph.projection import EvidenceItem, StatementEdge, network, statements
+from msc_graph.projection import EvidenceItem, StatementEdge, network, statement_graph, statements
 
 ONTO = load_ontology()
 FIXTURE_CHAIN_IL10 = ["t001-c001", "t001-c002"]  # BM-MSC produces IL-10; IL-10 decreases inflammation (knee OA)
@@ -365,6 +365,13 @@ def test_best_first_equals_exhaustive_ranking_and_chains_keep_the_rules(edges, s
     assert [f.key for f in found.found] == expected and not found.more
     cut_short = search(graph, start_list, Scope(rules, question), max_length=length, max_chains=cut)
     assert [f.key for f in cut_short.found] == expected[:cut] and cut_short.more == (len(expected) > cut)
+    plain = statement_graph(dict(statements(graph)))  # what a cold explanation walks, without NetworkX
+    assert sorted(plain.edges(keys=True)) == sorted(graph.edges(keys=True))
+    for node in graph:
+        assert plain.out_edges(node, keys=True) == list(graph.out_edges(node, keys=True))
+        assert plain.in_edges(node, keys=True) == list(graph.in_edges(node, keys=True))
+    assert [f.key for f in search(plain, start_list, Scope(rules, question), max_length=length,
+                                  max_chains=10_000).found] == expected  # fmt: skip
 
     result = explain(kg, source, condition, stage=stage, max_length=length)
     assert len(result.chains) == len(expected)

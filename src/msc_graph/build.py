@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .compile import compile_graph, conflicts
 from .corpus import Corpus
@@ -45,10 +45,7 @@ from .io import EXPORTERS, canonical_graph, rdf_xml, sorted_ntriples
 from .model import Curation
 from .ontology import Ontology, load_ontology, ontology_files, tbox_graph
 from .project import __version__, build_dir, check_output_folder, ontology_dir
-from .projection import from_json, from_model, to_json
-
-if TYPE_CHECKING:
-    import networkx as nx
+from .projection import StatementGraph, edges_from_json, from_model, statement_graph, to_json
 
 #: every file the build writes, by key
 OUTPUTS = {
@@ -437,10 +434,11 @@ def anchor_table(curation: Curation) -> dict[str, Any]:
 
 def read_cache(
     folder: Path, ontology_directory: Path, onto: Ontology
-) -> tuple[nx.MultiDiGraph | None, dict[str, Any] | None]:
-    """The projection and the anchor table (:func:`anchor_table`) cached by the build, or None for
-    each when the cache is missing or not of these inputs and this version (an unreadable cache is
-    ignored, never trusted)."""
+) -> tuple[StatementGraph | None, dict[str, Any] | None]:
+    """The projection (as the plain :class:`~msc_graph.projection.StatementGraph` explanations
+    walk; :meth:`KnowledgeGraph.network` makes NetworkX's of it when asked) and the anchor table
+    (:func:`anchor_table`) cached by the build, or None for each when the cache is missing or not
+    of these inputs and this version (an unreadable cache is ignored, never trusted)."""
     try:
         data = json.loads((folder / NETWORK_CACHE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -448,13 +446,13 @@ def read_cache(
     if not isinstance(data, dict) or data.get("key") != _network_key(inputs_hash(ontology_directory)):
         return None, None
     try:
-        network = from_json(data, onto)
+        network = statement_graph(edges_from_json(data), [(a, b) for a, b in data["conflicts"]])
     except (KeyError, TypeError):
         return None, None
     anchors = data.get("anchors")
     return network, anchors if isinstance(anchors, dict) else None
 
 
-def read_network(folder: Path, ontology_directory: Path, onto: Ontology) -> nx.MultiDiGraph | None:
+def read_network(folder: Path, ontology_directory: Path, onto: Ontology) -> StatementGraph | None:
     """The projection cached by the build (see :func:`read_cache`)."""
     return read_cache(folder, ontology_directory, onto)[0]

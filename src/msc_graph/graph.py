@@ -36,6 +36,7 @@ from .ontology import Ontology, load_ontology
 from .project import build_dir as default_build_dir
 from .project import corpus_dir, ontology_dir, queries_dir
 from .project import ontology_dir as default_ontology_dir
+from .projection import Projection, conflict_table, network, statements
 from .render import GraphView, graph_view
 from .results import Table
 from .sparql.embedded import Embedded, open_store
@@ -371,11 +372,26 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ explanation
     def network(self) -> nx.MultiDiGraph:
-        """The NetworkX projection of all claims (one edge per statement): the build's, else read
-        with SPARQL; kept for the session."""
+        """The NetworkX projection of all claims (one edge per statement, with plain attributes):
+        made from the build's cache, else read with SPARQL; kept for the session."""
         if "network" not in self._cache:
-            self._cache["network"] = fetch_projection(self.select, self.ontology)
+            cached = self._cache.get("projection")
+            if cached is None:
+                self._cache["network"] = fetch_projection(self.select, self.ontology)
+            else:
+                pairs = [(a, b) for a, bs in conflict_table(cached).items() for b in bs]
+                self._cache["network"] = network(statements(cached), self.ontology, pairs)
         return self._cache["network"]
+
+    def projection(self) -> Projection:
+        """What an explanation walks: the build's cached statements as a plain
+        :class:`~msc_graph.projection.StatementGraph` (no NetworkX needed), else :meth:`network`."""
+        cached = self._cache.get("projection")
+        return cached if cached is not None else self.network()
+
+    def has_projection(self) -> bool:
+        """Whether the projection is at hand without reading the store."""
+        return "projection" in self._cache or "network" in self._cache
 
     def explain(
         self,
@@ -570,7 +586,7 @@ def load(
     )
     network, anchors = read_cache(release.path, onto_dir, onto)
     if network is not None:
-        kg._cache["network"] = network
+        kg._cache["projection"] = network
     if anchors is not None:  # quotes are verified without opening the store
         kg._cache["document_hashes"] = dict(anchors["documents"])
         for file, spans in anchors["spans"].items():

@@ -11,9 +11,9 @@ same graph (tested): :func:`from_model` from the curated claims (what the build 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from .model import Curation
 from .namespaces import curie_to_iri
@@ -21,6 +21,9 @@ from .ontology import Ontology
 
 if TYPE_CHECKING:
     import networkx as nx
+
+#: a projection: NetworkX's graph (:func:`network`) or the plain one explanations walk (:class:`StatementGraph`)
+Projection = Union["nx.MultiDiGraph", "StatementGraph"]
 
 
 @dataclass
@@ -111,6 +114,12 @@ def from_model(curation: Curation, onto: Ontology, conflicts: Iterable[tuple[str
 def from_rows(rows: list[dict[str, Any]], onto: Ontology, conflicts: Iterable[tuple[str, str]] = ()) -> nx.MultiDiGraph:
     """The projection of rows of the projection query (``sparql/queries/projection.rq``: one row
     per statement and assertion, IRIs as CURIEs), with the conflicting statement id pairs."""
+    return network(edges_from_rows(rows, onto), onto, conflicts)
+
+
+def edges_from_rows(rows: list[dict[str, Any]], onto: Ontology) -> dict[str, StatementEdge]:
+    """The statements of rows of the projection query (see :func:`from_rows`), by id, each with its
+    assertions in claim order."""
     keys = {v: k for k, v in onto.values["SpeakerKind"].items()}
     modalities = {v: k for k, v in onto.values["Modality"].items()}
     pred_by_curie = {p.curie: p for p in onto.predicates.values()}
@@ -150,7 +159,9 @@ def from_rows(rows: list[dict[str, Any]], onto: Ontology, conflicts: Iterable[tu
                 follow_up=row.get("follow_up"),
             )
         )
-    return network(edges, onto, conflicts)
+    for edge in edges.values():
+        edge.assertions.sort(key=lambda a: a.claim)
+    return edges
 
 
 class GraphAttributes(dict):
@@ -169,12 +180,12 @@ class GraphAttributes(dict):
         return (type(self), (self.hidden,), None, None, iter(self.items()))
 
 
-def statements(graph: nx.MultiDiGraph) -> dict[str, StatementEdge]:
+def statements(graph: Projection) -> dict[str, StatementEdge]:
     """The statement objects of a network, by edge key (the statement id)."""
     return graph.graph["statements"]
 
 
-def conflict_table(graph: nx.MultiDiGraph) -> dict[str, tuple[str, ...]]:
+def conflict_table(graph: Projection) -> dict[str, tuple[str, ...]]:
     """Statement id -> the ids of the statements it conflicts with."""
     return graph.graph["conflicts"]
 
@@ -279,7 +290,7 @@ def network(
     return graph
 
 
-def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def to_json(graph: Projection) -> dict[str, Any]:
     """The projection as plain JSON data (statements with their assertions, and the conflicts):
     what the build caches, deterministic byte for byte."""
     table = statements(graph)
@@ -292,9 +303,79 @@ def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
 
 def from_json(data: dict[str, Any], onto: Ontology) -> nx.MultiDiGraph:
     """The projection from :func:`to_json`'s data (node labels, categories and valences from ``onto``)."""
+    return network(edges_from_json(data), onto, [(a, b) for a, b in data["conflicts"]])
+
+
+def edges_from_json(data: dict[str, Any]) -> dict[str, StatementEdge]:
+    """The statements of :func:`to_json`'s data, by id."""
     edges = {}
     for record in data["statements"]:
         items = [EvidenceItem(**item) for item in record["assertions"]]
         context = {key: value for key, value in record["context"]}
         edges[record["statement"]] = StatementEdge(**{**record, "context": context, "assertions": items})
-    return network(edges, onto, [(a, b) for a, b in data["conflicts"]])
+    return edges
+
+
+class StatementGraph:
+    """The statements as a directed multigraph of terms in plain Python: one edge per statement,
+    keyed by its id, with the statement objects and the conflict table as in :func:`network`
+    (:func:`statements`, :func:`conflict_table`). It has the few NetworkX methods the explanation
+    engine walks (``in``, ``edges``, ``out_edges``, ``in_edges``, ``successors``, ``predecessors``,
+    each in the order NetworkX gives for the same statements), so an explanation needs no NetworkX:
+    a cold ``msc-graph explain`` does not import it (about 0.1 s). :func:`network` builds the
+    NetworkX graph with plain attributes, for export and the page.
+
+    >>> edge = StatementEdge("s1", "CL:1", "produces", "PR:2", 1, "positive", {})
+    >>> g = statement_graph({"s1": edge}, [("s1", "s2")])
+    >>> "CL:1" in g, g.out_edges("CL:1", keys=True), g.in_edges("PR:2", keys=True), conflict_table(g)
+    (True, [('CL:1', 'PR:2', 's1')], [('CL:1', 'PR:2', 's1')], {'s1': ('s2',)})
+    """
+
+    def __init__(self, edges: dict[str, StatementEdge], conflicts: dict[str, tuple[str, ...]]) -> None:
+        self.graph = GraphAttributes({"statements": edges, "conflicts": conflicts}, name="msc-graph claims")
+        self._succ: dict[str, dict[str, list[str]]] = {}
+        self._pred: dict[str, dict[str, list[str]]] = {}
+        for sid, edge in edges.items():
+            for node in (edge.subject, edge.object):
+                if node not in self._succ:
+                    self._succ[node], self._pred[node] = {}, {}
+            self._succ[edge.subject].setdefault(edge.object, []).append(sid)
+            self._pred[edge.object].setdefault(edge.subject, []).append(sid)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._succ
+
+    def __len__(self) -> int:
+        return len(self._succ)
+
+    def number_of_edges(self) -> int:
+        return len(self.graph["statements"])
+
+    def edges(self, keys: bool = False) -> list[tuple[str, ...]]:
+        return [edge for node in self._succ for edge in self.out_edges(node, keys=keys)]
+
+    def out_edges(self, node: str, keys: bool = False) -> list[tuple[str, ...]]:
+        return [(node, v, k) if keys else (node, v) for v, ks in self._succ.get(node, {}).items() for k in ks]
+
+    def in_edges(self, node: str, keys: bool = False) -> list[tuple[str, ...]]:
+        return [(u, node, k) if keys else (u, node) for u, ks in self._pred.get(node, {}).items() for k in ks]
+
+    def successors(self, node: str) -> Iterator[str]:
+        return iter(self._succ[node])
+
+    def predecessors(self, node: str) -> Iterator[str]:
+        return iter(self._pred[node])
+
+
+def statement_graph(
+    edges: dict[str, StatementEdge] | Iterable[StatementEdge], conflicts: Iterable[tuple[str, str]] = ()
+) -> StatementGraph:
+    """The :class:`StatementGraph` of statements (sorted by id, their assertions by claim, as
+    :func:`network` sorts them) and conflicting statement id pairs (each direction listed)."""
+    by_id = edges if isinstance(edges, dict) else {e.statement: e for e in edges}
+    table: dict[str, set[str]] = {}
+    for a, b in conflicts:
+        table.setdefault(a, set()).add(b)
+    for edge in by_id.values():
+        edge.assertions.sort(key=lambda a: a.claim)
+    return StatementGraph(dict(sorted(by_id.items())), {k: tuple(sorted(v)) for k, v in sorted(table.items())})

@@ -19,19 +19,24 @@ search and the same chains (tested).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import InputError
 from ..namespaces import iri_to_curie
-from ..projection import EvidenceItem, StatementEdge, conflict_table, from_rows, network, statements
+from ..projection import (
+    EvidenceItem,
+    Projection,
+    StatementEdge,
+    conflict_table,
+    edges_from_rows,
+    statement_graph,
+    statements,
+)
 from ..sparql.statements import BATCH, projection_query, statement_iri, statements_by_id
 from ..sparql.text import query_file, values_block, with_values
 from ..summaries import Skeleton, StepSkeleton, parse_statement_summary
 from .question import Question, Start
 from .rules import Rules
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 #: the corridor edges a bounded explanation fetches at most (whole slack levels; the first always)
 BUDGET = 2_000
@@ -47,7 +52,7 @@ class FullAccess:
     def __init__(self, kg, rules: Rules):
         self.kg = kg
         self.rules = rules
-        self.graph = kg.network()
+        self.graph = kg.projection()
         self.notes: list[str] = []
 
     def derivations(self, tissue: str) -> list[StatementEdge]:
@@ -65,7 +70,7 @@ class FullAccess:
             key=lambda e: e.statement,
         )
 
-    def neighbourhood(self, question: Question, starts: list[Start]) -> nx.MultiDiGraph:
+    def neighbourhood(self, question: Question, starts: list[Start]) -> Projection:
         return self.graph
 
     def details(self, ids: set[str]) -> dict[str, StatementEdge]:
@@ -100,8 +105,7 @@ class FullAccess:
 def _edges(kg, rows: list[dict[str, Any]]) -> list[StatementEdge]:
     if not rows:
         return []
-    graph = from_rows(rows, kg.ontology)
-    return sorted(statements(graph).values(), key=lambda e: e.statement)
+    return sorted(edges_from_rows(rows, kg.ontology).values(), key=lambda e: e.statement)
 
 
 class BoundedAccess:
@@ -175,7 +179,7 @@ class BoundedAccess:
                     slack[(u, v)] = best
         return slack
 
-    def neighbourhood(self, question: Question, starts: list[Start]) -> nx.MultiDiGraph:
+    def neighbourhood(self, question: Question, starts: list[Start]) -> Projection:
         slack = self.corridor(question, starts)
         levels = sorted(set(slack.values()))
         chosen: set[tuple[str, str]] = set()
@@ -194,7 +198,7 @@ class BoundedAccess:
             )
         succ = self.skeleton().successors
         edges = self._light({sid for u, v in chosen for sid in succ[u][v]})
-        return network(edges, self.rules.onto)
+        return statement_graph(edges)
 
     def _light(self, ids: set[str]) -> list[StatementEdge]:
         """The statements (ids) as ranking reads them, one summary row each (``msc:statementSummary``:
@@ -279,7 +283,7 @@ def access_for(kg, rules: Rules, strategy: str, *, budget: int = BUDGET, full_li
     is cached or the embedded store holds at most ``full_limit`` statements)."""
     if strategy == "auto":
         local = getattr(kg, "endpoint", None) is None
-        strategy = "full" if "network" in kg._cache or (local and kg.statement_count() <= full_limit) else "bounded"
+        strategy = "full" if kg.has_projection() or (local and kg.statement_count() <= full_limit) else "bounded"
     if strategy == "full":
         return FullAccess(kg, rules)
     if strategy == "bounded":

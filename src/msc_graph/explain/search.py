@@ -21,14 +21,10 @@ import heapq
 from collections import deque
 from dataclasses import dataclass
 from itertools import count
-from typing import TYPE_CHECKING
 
-from ..projection import StatementEdge, statements
+from ..projection import Projection, StatementEdge, statements
 from .question import BROADER, Link, Question, Start
 from .rules import Rules
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 #: the optimistic value of a chain part that no claim step has set yet
 _BEST = 99
@@ -73,7 +69,7 @@ class Scope:
         return self.question.end_of(edge)
 
 
-def distances(graph: nx.MultiDiGraph, scope: Scope, max_length: int) -> dict[str, int]:
+def distances(graph: Projection, scope: Scope, max_length: int) -> dict[str, int]:
     """Steps from each node to the end of a chain (1: a step from it can end one)."""
     dist: dict[str, int] = {}
     queue: deque[str] = deque()
@@ -129,7 +125,7 @@ def _ident(link: Link | StatementEdge) -> str:
 
 
 def search(
-    graph: nx.MultiDiGraph,
+    graph: Projection,
     starts: list[Start],
     scope: Scope,
     *,
@@ -207,19 +203,18 @@ def search(
 
 
 def partial_chains(
-    graph: nx.MultiDiGraph, starts: list[Start], scope: Scope, *, max_length: int, limit: int
+    graph: Projection, starts: list[Start], scope: Scope, *, max_length: int, limit: int
 ) -> list[tuple[Start, tuple]]:
     """When no chain exists: the forward chains from the source whose end comes nearest the
     condition in the graph (ignoring direction), longest first among equals."""
     table = statements(graph)
-    undirected = graph.to_undirected(as_view=True)
     near: dict[str, int] = {}
     queue: deque[str] = deque(c for c in scope.question.conditions if c in graph)
     for c in queue:
         near[c] = 0
     while queue:
         node = queue.popleft()
-        for nxt in sorted(undirected.neighbors(node)):
+        for nxt in sorted(set(graph.successors(node)) | set(graph.predecessors(node))):
             if nxt not in near:
                 near[nxt] = near[node] + 1
                 queue.append(nxt)
