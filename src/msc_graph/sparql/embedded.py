@@ -136,7 +136,7 @@ def solution_key(term: Any) -> tuple:
 
 def _run_split(store: Any, split: UnionSplit) -> list[tuple[Any, ...]]:
     """The rows of a split query: its branches on a thread pool, merged."""
-    names = split.variables
+    names = split.variables + split.hidden
 
     def branch(text: str) -> list[tuple[Any, ...]]:
         return [tuple(solution[n] for n in names) for solution in _query(store, oxigraph_dialect(text))]
@@ -151,4 +151,5 @@ def _run_split(store: Any, split: UnionSplit) -> list[tuple[Any, ...]]:
     for name, descending in reversed(split.order):  # stable sorts, last key first
         rows.sort(key=lambda row: solution_key(row[index[name]]), reverse=descending)
     end = None if split.limit is None else split.offset + split.limit
-    return rows[split.offset : end]
+    width = len(split.variables)
+    return [row[:width] for row in rows[split.offset : end]]

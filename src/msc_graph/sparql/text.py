@@ -454,6 +454,7 @@ class UnionSplit:
 
     branches: tuple[str, ...]
     variables: tuple[str, ...]
+    hidden: tuple[str, ...]  # ordered by but not projected: each branch gives them, the merge drops them
     distinct: bool
     order: tuple[tuple[str, bool], ...]  # (variable, descending)
     limit: int | None
@@ -462,7 +463,7 @@ class UnionSplit:
 
 def union_branches(sparql: str) -> UnionSplit | None:
     """The branches of a query of the form ``SELECT [DISTINCT] ?a ?b WHERE { { P1 } UNION { P2 } ... }``
-    followed by nothing but ``ORDER BY`` over plain variables, ``LIMIT`` and ``OFFSET``; None for
+    followed by nothing but ``ORDER BY`` over plain variables (projected or not), ``LIMIT`` and ``OFFSET``; None for
     any other query (aggregates, expressions in the projection, a VALUES block or a pattern beside
     the UNION, GROUP BY ...). The integrity checks are written in this form so that their branches,
     each a whole-graph anti-join, can run at the same time (:func:`msc_graph.sparql.embedded.run_select`).
@@ -508,13 +509,15 @@ def union_branches(sparql: str) -> UnionSplit | None:
     if tail.strip():
         return None
     variables = tuple(v[1:] for v in head.group("vars").split())
-    if any(v not in variables for v, _ in order):
-        return None
+    hidden = tuple(dict.fromkeys(v for v, _ in order if v not in variables))
+    if hidden and head.group("distinct"):
+        return None  # DISTINCT over the projection alone cannot be taken after the merge
     distinct = "DISTINCT " if head.group("distinct") else ""
-    select = f"{head.group('prologue')}SELECT {distinct}{' '.join('?' + v for v in variables)} WHERE "
+    select = f"{head.group('prologue')}SELECT {distinct}{' '.join('?' + v for v in variables + hidden)} WHERE "
     return UnionSplit(
         branches=tuple(select + text[a : b + 1] for a, b in tops),
         variables=variables,
+        hidden=hidden,
         distinct=bool(distinct),
         order=tuple(order),
         limit=slices.get("LIMIT"),
