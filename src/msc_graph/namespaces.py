@@ -182,37 +182,14 @@ def __getattr__(name: str):  # PEP 562: the rdflib namespaces are built on first
     if not _LAZY:
         from rdflib.namespace import DefinedNamespace, Namespace
 
-        msc = type(
-            "MSC",
-            (DefinedNamespace,),
-            {
-                "_NS": Namespace(BASE),
-                "_fail": True,
-                "_extras": ["ontology"],
-                "__annotations__": {t: object for t in _MSC_TERMS},
-                "__doc__": "The msc-graph vocabulary (ontology/msc.ttl).",
-            },
-        )
-        oa = type(
-            "OA",
-            (DefinedNamespace,),
-            {
-                "_NS": Namespace(PREFIXES["oa"]),
-                "_fail": True,
-                "__annotations__": {t: object for t in _OA_TERMS},
-                "__doc__": "The W3C Web Annotation terms msc-graph uses.",
-            },
-        )
-        prov = type(
-            "PROV",
-            (DefinedNamespace,),
-            {
-                "_NS": Namespace(PREFIXES["prov"]),
-                "_fail": True,
-                "__annotations__": {t: object for t in _PROV_TERMS},
-                "__doc__": "The PROV-O terms msc-graph uses.",
-            },
-        )
+        def closed(name: str, base: str, terms, doc: str, **extra: object) -> type:
+            """A closed rdflib namespace: an unknown term raises instead of minting an IRI."""
+            attrs = {"_NS": Namespace(base), "_fail": True, "__annotations__": {t: object for t in terms}}
+            return type(name, (DefinedNamespace,), {**attrs, **extra, "__doc__": doc})
+
+        msc = closed("MSC", BASE, _MSC_TERMS, "The msc-graph vocabulary (ontology/msc.ttl).", _extras=["ontology"])
+        oa = closed("OA", PREFIXES["oa"], _OA_TERMS, "The W3C Web Annotation terms msc-graph uses.")
+        prov = closed("PROV", PREFIXES["prov"], _PROV_TERMS, "The PROV-O terms msc-graph uses.")
         obo = Namespace(OBO_BASE)
         _LAZY.update(
             MSC=msc,
